@@ -1,0 +1,41 @@
+// Single-thread sha256d scan rate per kernel (hashes/s), registered for each kernel this CPU runs.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "joulebench/miner/block_header.hpp"
+#include "joulebench/miner/kernel.hpp"
+
+namespace {
+
+using namespace joulebench::miner;
+
+constexpr const char* kHeader =
+    "00601d3455bb9fbd966b3ea2dc42d0c22722e4c0c1729fad17210100000000000000000055087fab0c8f3f89f8"
+    "bcfd4df26c504d81b0a88e04907161838c0c53001af09135edbd64943805175e955e06";
+
+void scan_kernel(benchmark::State& state, const KernelInfo* kernel) {
+  const BlockHeader header = parse_header_hex(kHeader);
+  const NonceScanner scanner(*kernel, header, target_from_compact(header.bits));
+  const std::uint64_t batch = kernel->name == "ref" ? 4096 : 65536;
+  std::vector<std::uint32_t> out(batch);
+  std::uint32_t first = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(scanner.candidates(first, batch, out.data()));
+    first += static_cast<std::uint32_t>(batch);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch));
+  state.counters["hashes_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * batch), benchmark::Counter::kIsRate);
+}
+
+const int kRegistered = [] {
+  for (const KernelInfo* k : supported_kernels()) {
+    benchmark::RegisterBenchmark(("miner/sha256d/" + std::string(k->name)).c_str(), scan_kernel, k)
+        ->Unit(benchmark::kMillisecond);
+  }
+  return 0;
+}();
+
+}  // namespace

@@ -1,0 +1,13 @@
+// The joulebench subcommands; each returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace joulebench::cli {
+
+int cmd_hash(const std::vector<std::string>& args);
+int cmd_mine(const std::vector<std::string>& args);
+int cmd_kernels(const std::vector<std::string>& args);
+
+}  // namespace joulebench::cli

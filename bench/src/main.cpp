@@ -1,0 +1,60 @@
+// joulebench: the command-line driver. Bad input exits 2 with one line naming the value and
+// the fix; other failures exit 1.
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "signals.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(joulebench — how much work a joule buys, and how fast it can be turned down
+
+usage: joulebench COMMAND [OPTIONS]
+
+commands:
+  mine     [--header HEX] [--start N] [--count N] [--threads N] [--kernel NAME]
+           [--share-bits HEX | --difficulty D] [--duration SECONDS] [--batch N] [--no-pin]
+           [--coinbase HEX --extranonce-offset N [--merkle-branch H,H,...]] [--json]
+           sha256d nonce search (default: built-in block-800000 header for 10 s)
+  hash     --header HEX [--json]      block hash of a header and whether it meets its target
+  kernels  [--json]                   kernels built in, which this CPU runs, which is default
+  help                                this text
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace joulebench::cli;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
+      {"hash", cmd_hash}, {"mine", cmd_mine}, {"kernels", cmd_kernels}};
+  const auto it = commands.find(args[0]);
+  if (it == commands.end()) {
+    std::fprintf(stderr, "joulebench: error: unknown command '%s'; run `joulebench help` for the list\n",
+                 args[0].c_str());
+    return 2;
+  }
+  install_interrupt_handlers();
+  try {
+    return it->second(std::vector<std::string>(args.begin() + 1, args.end()));
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "joulebench: error: %s\n", e.what());
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "joulebench: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "joulebench: error: %s\n", e.what());
+    return 1;
+  }
+}

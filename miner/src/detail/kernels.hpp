@@ -1,0 +1,23 @@
+// Every scan kernel compiled into the miner. Each ISA's function exists only when the compiler
+// could build it (JOULEBENCH_BUILT_<ISA>); the dispatch table also checks the running CPU.
+#pragma once
+
+#include "detail/scan_job.hpp"
+
+namespace joulebench::miner::detail {
+
+std::size_t scan_ref(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_scalar(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+#if JOULEBENCH_BUILT_SHANI
+std::size_t scan_shani(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+#endif
+#if JOULEBENCH_BUILT_AVX2
+std::size_t scan_avx2(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+#endif
+#if JOULEBENCH_BUILT_AVX512
+std::size_t scan_avx512(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_avx512_1x16(const ScanJob& job, std::uint32_t first, std::uint64_t count,
+                             std::uint32_t* out);
+#endif
+
+}  // namespace joulebench::miner::detail

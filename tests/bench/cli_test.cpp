@@ -1,0 +1,88 @@
+// The CLI contract: outputs other tools parse, and one-line errors with exit code 2.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace joulebench::cli {
+namespace {
+
+using testing::run_cli;
+
+TEST(CliHash, PrintsTheDisplayHashAndTargetCheck) {
+  const auto r = run_cli(std::string("hash --header ") + testing::kGenesisHex);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"),
+            std::string::npos);
+  EXPECT_NE(r.output.find("meets"), std::string::npos);
+  const auto j =
+      nlohmann::json::parse(run_cli(std::string("hash --json --header ") + testing::kGenesisHex).output);
+  EXPECT_EQ(j["hash"], "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+  EXPECT_TRUE(j["meets_target"].get<bool>());
+}
+
+TEST(CliMine, JsonReportsTheFoundNonceAndRates) {
+  const auto r = run_cli(std::string("mine --json --threads 2 --header ") + testing::kGenesisHex +
+                         " --start " + std::to_string(testing::kGenesisNonce - 5000) + " --count 10000");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["hashes"], 10000);
+  EXPECT_EQ(j["threads"], 2);
+  EXPECT_GT(j["hashes_per_second"].get<double>(), 0);
+  EXPECT_GT(j["seconds"].get<double>(), 0);
+  EXPECT_FALSE(j["kernel"].get<std::string>().empty());
+  ASSERT_EQ(j["found"].size(), 1u);
+  EXPECT_EQ(j["found"][0]["nonce"], testing::kGenesisNonce);
+  EXPECT_EQ(j["found"][0]["hash"], "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
+}
+
+TEST(CliMine, EveryKernelFlagWorksAndShareBitsFindShares) {
+  for (const char* kernel : {"ref", "scalar"}) {
+    const auto r = run_cli(std::string("mine --json --kernel ") + kernel +
+                           " --share-bits 2000ffff --start 0 --count 3000 --threads 1");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto j = nlohmann::json::parse(r.output);
+    EXPECT_EQ(j["kernel"], kernel);
+    EXPECT_GE(j["found"].size(), 2u);  // target 0x00ffff << 232: ~1 share in 256 hashes
+    for (const auto& f : j["found"]) EXPECT_EQ(f["hash"].get<std::string>().substr(0, 2), "00");
+  }
+}
+
+struct BadInput {
+  const char* args;
+  const char* mentions;
+};
+
+class CliErrors : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(CliErrors, OneLineNamingTheValueExitCode2) {
+  const auto r = run_cli(GetParam().args);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find(GetParam().mentions), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Mine, CliErrors,
+    ::testing::Values(BadInput{"hash --header 0100", "4 hex characters, expected 160"},
+                      BadInput{"hash --header 010", "3 hex characters"},
+                      BadInput{"mine --count 10 --coinbase abc --extranonce-offset 0", "odd number"},
+                      BadInput{"mine --count 10 --coinbase abcd", "--extranonce-offset"},
+                      BadInput{
+                          "hash --header "
+                          "zz00000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a"
+                          "7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a29ab5f49ffff001d1dac2b7c",
+                          "'z' at position 0"},
+                      BadInput{"mine --share-bits 04923456 --count 10", "negative"},
+                      BadInput{"mine --share-bits ff123456 --count 10", "overflow"},
+                      BadInput{"mine --threads 0 --count 10", "--threads '0'"},
+                      BadInput{"mine --kernel sse9 --count 10", "unknown kernel 'sse9'"},
+                      BadInput{"mine --start 4294967295 --count 2", "passes 2^32"},
+                      BadInput{"mine --count 10 --difficulty -3", "--difficulty '-3'"},
+                      BadInput{"mine --count 10 --share-bits 1d00ffff --difficulty 2", "give only one"},
+                      BadInput{"mine --bogus", "unknown option --bogus"},
+                      BadInput{"frobnicate", "unknown command 'frobnicate'"}));
+
+}  // namespace
+}  // namespace joulebench::cli
