@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages joulebench needs (only those missing) and builds the Release
+# preset. Safe to run again: it does nothing that is already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake ninja-build pkg-config git
+          libssl-dev libtbb-dev libhwloc-dev nlohmann-json3-dev
+          libbenchmark-dev libgtest-dev googletest
+          libopenblas-dev libdnnl-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo_cmd=()
+  [[ $EUID -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake --preset release >/dev/null
+cmake --build --preset release -j"$(nproc)"
+echo "bootstrap: built build/release/bench/joulebench"
