@@ -9,5 +9,6 @@ namespace joulebench::cli {
 int cmd_hash(const std::vector<std::string>& args);
 int cmd_mine(const std::vector<std::string>& args);
 int cmd_kernels(const std::vector<std::string>& args);
+int cmd_gemm(const std::vector<std::string>& args);
 
 }  // namespace joulebench::cli

@@ -1,0 +1,44 @@
+// Library baselines timed in the same process on the same inputs: oneDNN matmul (weights
+// reordered into its packed layout once) and OpenBLAS sgemm. Optional at build time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "joulebench/inference/dtype.hpp"
+
+namespace joulebench::cli {
+
+/// One prepared library GEMM: C = A * B (+ int8 scales/zero-point), A/B/C owned by the caller.
+class LibraryGemm {
+ public:
+  virtual ~LibraryGemm() = default;
+  [[nodiscard]] virtual std::string name() const = 0;
+  /// Implementation detail worth disclosing (oneDNN's kernel, OpenBLAS's core).
+  [[nodiscard]] virtual std::string implementation() const = 0;
+  virtual void run() = 0;
+};
+
+/// Inputs in the dtype's library form. `a`: fp32 / bf16 bits / u8; `b`: K x N row-major
+/// fp32 values exactly as our kernel sees them (bf16-rounded or int8 integers).
+struct LibraryInputs {
+  inference::DType dtype;
+  int m, n, k;
+  const void* a;
+  const float* b_effective;
+  std::vector<float> out_scales;  ///< int8: per column, scale_a * scale_b[n]
+  std::int32_t a_zero_point = 0;  ///< int8
+  float* c;                       ///< M x N fp32
+};
+
+/// Names of the baselines this build has ("onednn", "openblas").
+std::vector<std::string> available_libraries();
+/// Prepares `name` for these inputs with `threads` threads; nullptr (and `why`) when the
+/// library is not built in or does not do this dtype.
+std::unique_ptr<LibraryGemm> make_library_gemm(const std::string& name, const LibraryInputs& in, int threads,
+                                               std::string& why);
+
+}  // namespace joulebench::cli

@@ -1,0 +1,200 @@
+// The BLIS loops around the micro-kernel. Output tiles (MC x NC) are shared out over the worker
+// arena; inside a tile: for each KC block (a throttle checkpoint), pack A, then for each B panel
+// (jr) and A micro-panel (ir) call the micro-kernel, which applies the epilogue on the last block.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "detail/pack.hpp"
+#include "detail/ukernel.hpp"
+#include "joulebench/inference/gemm.hpp"
+#include "joulebench/power/throttle.hpp"
+#include "joulebench/power/topology.hpp"
+#include "joulebench/power/work_counters.hpp"
+
+namespace joulebench::inference {
+namespace {
+
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+std::size_t out_elem_size(OutType t) { return t == OutType::f32 ? 4 : (t == OutType::bf16 ? 2 : 1); }
+
+// Per-thread scratch, grown on demand and kept across calls (no allocation in steady state).
+struct Scratch {
+  std::vector<std::uint8_t, std::allocator<std::uint8_t>> a_pack;
+  std::vector<std::uint8_t> acc;
+  std::uint8_t* a(std::size_t n) {
+    if (a_pack.size() < n + 64) a_pack.resize(n + 64);
+    return a_pack.data();
+  }
+  std::uint8_t* sums(std::size_t n) {
+    if (acc.size() < n) acc.resize(n);
+    return acc.data();
+  }
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+// Everything a tile needs that is the same for all tiles of one call.
+struct Plan {
+  const Activations* a;
+  const PackedWeights* b;
+  const GemmKernelInfo* k;
+  const Epilogue* ep;
+  std::uint8_t* c;
+  int ldc;
+  Blocking blk;
+  int m, n, kgroups, kc_groups, n_tiles;
+  std::vector<float> col_scale;        // int8
+  std::vector<std::int32_t> col_comp;  // int8
+  GemmContext* ctx;
+};
+
+detail::UkernelArgs base_args(const Plan& p) {
+  detail::UkernelArgs u{};
+  u.out = static_cast<int>(p.ep->out);
+  u.ldc = p.ldc;
+  u.ld_residual = p.ep->ld_residual;
+  u.activation = static_cast<int>(p.ep->activation);
+  u.out_inv_scale = 1.0f / p.ep->out_quant.scale;
+  u.out_zero_point = p.ep->out_quant.zero_point;
+  return u;
+}
+
+// One KC block of one tile: every (B panel, A micro-panel) pair.
+void tile_block(const Plan& p, int m0, int rows, int n0, int cols, int g0, int groups, bool first, bool last,
+                const std::uint8_t* apack, std::uint8_t* sums) {
+  const int mr = p.k->mr, nr = p.k->nr;
+  detail::UkernelArgs u = base_args(p);
+  u.k_groups = groups;
+  u.load_acc = !first;
+  u.final = last;
+  u.ld_acc = p.blk.nc;
+  for (int jc = 0; jc < cols; jc += nr) {
+    const int col = n0 + jc;
+    u.b = p.b->panel(col / nr) + static_cast<std::size_t>(g0) * nr * 4;
+    u.n = std::min(nr, p.n - col);
+    u.bias = p.ep->bias != nullptr ? p.ep->bias + col : nullptr;
+    u.col_scale = p.col_scale.empty() ? nullptr : p.col_scale.data() + col;
+    u.col_comp = p.col_comp.empty() ? nullptr : p.col_comp.data() + col;
+    for (int ir = 0; ir < rows; ir += mr) {
+      const int row = m0 + ir;
+      u.m = std::min(mr, rows - ir);
+      u.a = apack + static_cast<std::size_t>(ir) * groups * 4;
+      u.acc = sums + (static_cast<std::size_t>(ir) * p.blk.nc + jc) * 4;
+      u.c = p.c + (static_cast<std::size_t>(row) * p.ldc + col) * out_elem_size(p.ep->out);
+      u.residual = p.ep->residual != nullptr
+                       ? p.ep->residual + static_cast<std::size_t>(row) * p.ep->ld_residual + col
+                       : nullptr;
+      p.k->run(u);
+    }
+  }
+}
+
+// A whole tile; false when the throttle's stop ended it early.
+bool run_tile(const Plan& p, int tile) {
+  const int mt = tile / p.n_tiles, nt = tile % p.n_tiles;
+  const int m0 = mt * p.blk.mc, rows = std::min(p.blk.mc, p.m - m0);
+  const int n0 = nt * p.blk.nc, cols = std::min(p.blk.nc, p.n - n0);
+  const std::size_t slot = p.ctx->arena != nullptr ? power::WorkerArena::current_slot() : 0;
+  const int mr = p.k->mr;
+  Scratch& s = scratch();
+  std::uint8_t* apack = s.a(static_cast<std::size_t>(ceil_div(rows, mr)) * mr * p.kc_groups * 4);
+  const int blocks = ceil_div(p.kgroups, p.kc_groups);
+  std::uint8_t* sums =
+      blocks > 1 ? s.sums(static_cast<std::size_t>(ceil_div(rows, mr)) * mr * p.blk.nc * 4) : nullptr;
+  for (int blk = 0; blk < blocks; ++blk) {
+    if (p.ctx->throttle != nullptr && !p.ctx->throttle->await_turn(slot, p.ctx->stop)) return false;
+    const int g0 = blk * p.kc_groups, groups = std::min(p.kc_groups, p.kgroups - g0);
+    detail::pack_a(*p.a, *p.k, p.b->k(), m0, rows, g0, groups, apack);
+    tile_block(p, m0, rows, n0, cols, g0, groups, blk == 0, blk == blocks - 1, apack, sums);
+    if (p.ctx->counters != nullptr) {
+      p.ctx->counters->add(slot,
+                           2ull * rows * cols * std::min(groups * p.k->kstep, p.b->k() - g0 * p.k->kstep));
+    }
+  }
+  return true;
+}
+
+void validate(const Activations& a, const PackedWeights& b, int ldc, const Epilogue& ep) {
+  if (a.m <= 0 || a.data == nullptr)
+    throw std::invalid_argument("GEMM with M = " + std::to_string(a.m) + " rows; give M >= 1");
+  if (a.ld < b.k()) {
+    throw std::invalid_argument("A's leading dimension " + std::to_string(a.ld) +
+                                " is less than K = " + std::to_string(b.k()));
+  }
+  if (ldc < b.n())
+    throw std::invalid_argument("C's leading dimension " + std::to_string(ldc) +
+                                " is less than N = " + std::to_string(b.n()));
+  if (ep.residual != nullptr && ep.ld_residual < b.n())
+    throw std::invalid_argument("residual leading dimension is less than N");
+}
+
+}  // namespace
+
+bool gemm(const Activations& a, const PackedWeights& b, void* c, int ldc, const Epilogue& ep,
+          GemmContext& ctx) {
+  validate(a, b, ldc, ep);
+  Plan p{&a,
+         &b,
+         &b.kernel(),
+         &ep,
+         static_cast<std::uint8_t*>(c),
+         ldc,
+         ctx.blocking.resolved(b.kernel()),
+         a.m,
+         b.n(),
+         b.k_groups(),
+         0,
+         0,
+         {},
+         {},
+         &ctx};
+  // Equal KC blocks: K = 4096 with KC <= 1365 is 4 blocks of 1024, not 3 and a sliver.
+  const int kc_max = std::max(1, p.blk.kc / p.k->kstep);
+  p.kc_groups = ceil_div(p.kgroups, ceil_div(p.kgroups, kc_max));
+  // Small batches give few row tiles: split the columns until every thread has a few tiles
+  // (unless the caller fixed NC).
+  const int threads = ctx.arena != nullptr ? static_cast<int>(ctx.arena->threads()) : 1;
+  while (ctx.blocking.nc <= 0 && threads > 1 && p.blk.nc > 4 * p.k->nr &&
+         ceil_div(p.m, p.blk.mc) * ceil_div(p.n, p.blk.nc) < 4 * threads) {
+    p.blk.nc = std::max(4, p.blk.nc / p.k->nr / 2) * p.k->nr;
+  }
+  p.n_tiles = ceil_div(p.n, p.blk.nc);
+  if (p.k->dtype == DType::int8) {
+    p.col_scale.resize(p.n);
+    p.col_comp.resize(p.n);
+    for (int j = 0; j < p.n; ++j) {
+      p.col_scale[j] = a.quant.scale * b.scales()[j];
+      p.col_comp[j] = a.quant.zero_point * b.column_sums()[j];
+    }
+  }
+  const int tiles = ceil_div(p.m, p.blk.mc) * p.n_tiles;
+  if (ctx.arena == nullptr || tiles == 1) {
+    for (int t = 0; t < tiles; ++t) {
+      if (!run_tile(p, t)) return false;
+    }
+    return true;
+  }
+  std::atomic<bool> complete{true};
+  ctx.arena->execute([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<int>(0, tiles, 1),
+        [&](const tbb::blocked_range<int>& r) {
+          for (int t = r.begin(); t != r.end(); ++t) {
+            if (!run_tile(p, t)) complete = false;
+          }
+        },
+        tbb::simple_partitioner());
+  });
+  return complete;
+}
+
+}  // namespace joulebench::inference

@@ -1,0 +1,122 @@
+// Packing. B (weights) once per model into NR-wide panels, each contiguous over all of K:
+//   panel j: [g < ceil(K/KSTEP)][c < NR] 4-byte elements, element = KSTEP k-values of column
+//   j*NR + c (zero past N or K). A per block into MR-row micro-panels: [g][r < MR].
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "detail/pack.hpp"
+#include "joulebench/inference/gemm.hpp"
+
+namespace joulebench::inference {
+namespace {
+
+int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+std::uint8_t* aligned_bytes(std::size_t n) {
+  void* p = std::aligned_alloc(64, (n + 63) / 64 * 64);
+  if (p == nullptr) throw std::bad_alloc();
+  std::memset(p, 0, n);
+  return static_cast<std::uint8_t*>(p);
+}
+
+std::vector<float> symmetric_scales(const float* b, int k, int n, int ldb) {
+  std::vector<float> s(n, 0.0f);
+  for (int kk = 0; kk < k; ++kk) {
+    for (int c = 0; c < n; ++c)
+      s[c] = std::max(s[c], std::fabs(b[static_cast<std::ptrdiff_t>(kk) * ldb + c]));
+  }
+  for (float& v : s) v = v > 0 ? v / 127.0f : 1.0f;
+  return s;
+}
+
+}  // namespace
+
+PackedWeights::PackedWeights(const GemmKernelInfo& kernel, const float* b, int k, int n, int ldb)
+    : PackedWeights(kernel, b, k, n, ldb,
+                    kernel.dtype == DType::int8 ? symmetric_scales(b, k, n, ldb) : std::vector<float>{}) {}
+
+PackedWeights::PackedWeights(const GemmKernelInfo& kernel, const float* b, int k, int n, int ldb,
+                             std::span<const float> int8_scales)
+    : kernel_(&kernel), k_(k), n_(n), kg_(ceil_div(k, kernel.kstep)), panels_(ceil_div(n, kernel.nr)) {
+  if (k <= 0 || n <= 0 || ldb < n) {
+    throw std::invalid_argument("weights " + std::to_string(k) + " x " + std::to_string(n) + " (ldb " +
+                                std::to_string(ldb) + ") are empty or have ldb < N; give positive sizes");
+  }
+  if (kernel.dtype == DType::int8 && int8_scales.size() != static_cast<std::size_t>(n)) {
+    throw std::invalid_argument("int8 weights need one scale per output column (" + std::to_string(n) + ")");
+  }
+  data_ = std::unique_ptr<std::uint8_t[], void (*)(void*)>(aligned_bytes(bytes()), std::free);
+  pack(b, ldb, int8_scales);
+}
+
+void PackedWeights::pack(const float* b, int ldb, std::span<const float> int8_scales) {
+  const int nr = kernel_->nr, ks = kernel_->kstep;
+  effective_.assign(static_cast<std::size_t>(k_) * n_, 0.0f);
+  if (kernel_->dtype == DType::int8) {
+    scales_.assign(int8_scales.begin(), int8_scales.end());
+    colsum_.assign(n_, 0);
+  }
+  for (int kk = 0; kk < k_; ++kk) {
+    for (int c = 0; c < n_; ++c) {
+      const float x = b[static_cast<std::ptrdiff_t>(kk) * ldb + c];
+      std::uint8_t* elem =
+          data_.get() + panel_bytes(c / nr) + (static_cast<std::size_t>(kk / ks) * nr + c % nr) * 4;
+      float& eff = effective_[static_cast<std::size_t>(kk) * n_ + c];
+      switch (kernel_->dtype) {
+        case DType::fp32:
+          std::memcpy(elem, &x, 4);
+          eff = x;
+          break;
+        case DType::bf16: {
+          const bf16_t h = float_to_bf16(x);
+          std::memcpy(elem + 2 * (kk % 2), &h, 2);
+          eff = bf16_to_float(h);
+          break;
+        }
+        case DType::int8: {
+          const float q = std::clamp(std::nearbyint(x / scales_[c]), -127.0f, 127.0f);
+          elem[kk % 4] = static_cast<std::uint8_t>(static_cast<std::int8_t>(q));
+          colsum_[c] += static_cast<std::int32_t>(q);
+          eff = q;
+          break;
+        }
+      }
+    }
+  }
+}
+
+namespace detail {
+
+void pack_a(const Activations& a, const GemmKernelInfo& kernel, int k, int m0, int rows, int g0, int groups,
+            std::uint8_t* out) {
+  const int mr = kernel.mr, ks = kernel.kstep;
+  const std::size_t elem = kernel.dtype == DType::fp32 ? 4 : (kernel.dtype == DType::bf16 ? 2 : 1);
+  const auto* base = static_cast<const std::uint8_t*>(a.data);
+  for (int ir = 0; ir < rows; ir += mr) {
+    std::uint8_t* panel = out + static_cast<std::size_t>(ir) * groups * 4;
+    for (int r = 0; r < mr; ++r) {
+      const int row = m0 + ir + r;
+      const bool valid_row = ir + r < rows;
+      const std::uint8_t* src = base + (static_cast<std::size_t>(row) * a.ld) * elem;
+      for (int g = 0; g < groups; ++g) {
+        std::uint8_t* dst = panel + (static_cast<std::size_t>(g) * mr + r) * 4;
+        const int k0 = (g0 + g) * ks;
+        const int valid_k = valid_row ? std::clamp(k - k0, 0, ks) : 0;
+        if (valid_k == ks) {  // the common case, as one fixed-size 4-byte move
+          std::uint32_t v;
+          std::memcpy(&v, src + static_cast<std::size_t>(k0) * elem, 4);
+          std::memcpy(dst, &v, 4);
+          continue;
+        }
+        std::memset(dst, 0, 4);
+        if (valid_k > 0) std::memcpy(dst, src + static_cast<std::size_t>(k0) * elem, valid_k * elem);
+      }
+    }
+  }
+}
+
+}  // namespace detail
+}  // namespace joulebench::inference

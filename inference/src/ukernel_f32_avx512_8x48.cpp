@@ -1,0 +1,34 @@
+// gemm_f32_avx512_8x48: fp32 FMA micro-kernel.
+#include "detail/ukernel_prelude.hpp"
+#include "detail/ukernels.hpp"
+
+#if JOULEBENCH_HAVE_AVX512
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 header false positive (bug 105593)
+#include <immintrin.h>
+
+namespace joulebench::inference::detail {
+namespace {
+
+#define JB_UK_MR 8
+#define JB_UK_NR 48
+#define JB_UK_PREFETCH 32
+#include "detail/ukernel_avx512.inc"
+
+struct F32Ops : FloatAccIo {
+  using Acc = __m512;
+  using In = __m512;
+  static JB_INLINE __m512 load_b(const std::uint8_t* p) {
+    return _mm512_loadu_ps(reinterpret_cast<const float*>(p));
+  }
+  static JB_INLINE __m512 bcast_a(const std::uint8_t* p) {
+    return _mm512_set1_ps(*reinterpret_cast<const float*>(p));
+  }
+  static JB_INLINE __m512 madd(__m512 acc, __m512 a, __m512 b) { return _mm512_fmadd_ps(a, b, acc); }
+};
+
+}  // namespace
+
+void gemm_f32_avx512_8x48(const UkernelArgs& p) { run_tile<F32Ops>(p); }
+
+}  // namespace joulebench::inference::detail
+#endif
