@@ -2,6 +2,9 @@
 #include "baselines.hpp"
 
 #include <cstring>
+#include <unordered_map>
+
+#include "joulebench/inference/model.hpp"
 
 #ifdef JOULEBENCH_HAVE_ONEDNN
 #include <omp.h>
@@ -58,6 +61,7 @@ class OneDnnGemm final : public LibraryGemm {
   }
 
  private:
+  friend class OneDnnModel;
   static void fill_weights(const LibraryInputs& in, dnnl::memory& m) {
     const std::size_t count = static_cast<std::size_t>(in.k) * in.n;
     void* dst = m.get_data_handle();
@@ -74,6 +78,135 @@ class OneDnnGemm final : public LibraryGemm {
   dnnl::matmul matmul_;
   dnnl::memory a_, b_, c_;
   std::string impl_;
+};
+#endif
+
+#ifdef JOULEBENCH_HAVE_ONEDNN
+class OneDnnModel;
+#endif
+
+#ifdef JOULEBENCH_HAVE_ONEDNN
+class OneDnnModel final : public LibraryModel {
+ public:
+  OneDnnModel(const inference::Model& model, int threads)
+      : engine_(dnnl::engine::kind::cpu, 0),
+        stream_(engine_),
+        dtype_(model.spec().dtype),
+        batch_(model.spec().batch) {
+    omp_set_num_threads(threads);
+    for (const auto& v : model.layer_views()) layers_.push_back(make_layer(v));
+    link_hidden();
+    x_.resize(static_cast<std::size_t>(batch_) * model.input_width());
+    x_next_.resize(x_.size());
+  }
+  [[nodiscard]] std::string implementation() const override { return layers_.front().impl; }
+
+  void forward(const float* input, float* output) override {
+    std::memcpy(x_.data(), input, x_.size() * 4);
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+      Layer& l = layers_[i];
+      if (i == 0 || layers_[i - 1].last) convert(x_.data(), x_.size(), l.in_quant, l.src.get_data_handle());
+      std::unordered_map<int, dnnl::memory> args{
+          {DNNL_ARG_SRC, l.src}, {DNNL_ARG_WEIGHTS, l.wei}, {DNNL_ARG_DST, l.dst}};
+      if (l.has_bias) args.insert({DNNL_ARG_BIAS, l.bias});
+      if (l.last) {
+        l.dst.set_data_handle(x_next_.data());
+        l.residual.set_data_handle(x_.data());
+        args.insert({DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, l.residual});
+      }
+      l.prim.execute(stream_, args);
+      stream_.wait();
+      if (l.last) std::swap(x_, x_next_);
+    }
+    std::memcpy(output, x_.data(), x_.size() * 4);
+  }
+
+ private:
+  struct Layer {
+    dnnl::matmul prim;
+    dnnl::memory src, wei, bias, dst, residual;
+    bool last = false, has_bias = false;
+    inference::QuantParams in_quant;
+    std::string impl;
+  };
+
+  using dt = dnnl::memory::data_type;
+  using tag = dnnl::memory::format_tag;
+
+  [[nodiscard]] dt act_type() const {
+    return dtype_ == DType::fp32 ? dt::f32 : (dtype_ == DType::bf16 ? dt::bf16 : dt::u8);
+  }
+
+  void convert(const float* x, std::size_t n, const inference::QuantParams& q, void* out) const {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (dtype_ == DType::fp32) static_cast<float*>(out)[i] = x[i];
+      if (dtype_ == DType::bf16) static_cast<inference::bf16_t*>(out)[i] = inference::float_to_bf16(x[i]);
+      if (dtype_ == DType::int8) static_cast<std::uint8_t*>(out)[i] = q.quantize(x[i]);
+    }
+  }
+
+  Layer make_layer(const inference::Model::LayerView& v) {
+    Layer l;
+    l.last = v.last_in_block;
+    l.has_bias = v.bias != nullptr;
+    l.in_quant = v.in_quant;
+    const dt wei_t = dtype_ == DType::fp32 ? dt::f32 : (dtype_ == DType::bf16 ? dt::bf16 : dt::s8);
+    const dt dst_t = l.last ? dt::f32 : act_type();
+    const dnnl::memory::desc src_md({batch_, v.in}, act_type(), tag::ab);
+    const dnnl::memory::desc dst_md({batch_, v.out}, dst_t, tag::ab);
+    const dnnl::memory::desc bias_md({1, v.out}, dt::f32, tag::ab);
+    dnnl::post_ops ops;
+    dnnl::primitive_attr attr;
+    if (!l.last) {
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_tanh, 0.0f, 0.0f);
+      if (dtype_ == DType::int8) {
+        ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, 1.0f / v.out_quant.scale, 0.0f);
+        attr.set_zero_points(DNNL_ARG_DST, 0, {v.out_quant.zero_point});
+      }
+    } else {
+      ops.append_binary(dnnl::algorithm::binary_add, dst_md);
+    }
+    attr.set_post_ops(ops);
+    if (dtype_ == DType::int8) {
+      std::vector<float> scales;
+      for (float s : v.weights->scales()) scales.push_back(v.in_quant.scale * s);
+      attr.set_output_scales(1 << 1, scales);
+      attr.set_zero_points(DNNL_ARG_SRC, 0, {v.in_quant.zero_point});
+    }
+    const dnnl::matmul::primitive_desc pd(
+        l.has_bias
+            ? dnnl::matmul::desc(src_md, dnnl::memory::desc({v.in, v.out}, wei_t, tag::any), bias_md, dst_md)
+            : dnnl::matmul::desc(src_md, dnnl::memory::desc({v.in, v.out}, wei_t, tag::any), dst_md),
+        attr, engine_);
+    l.impl = pd.impl_info_str();
+    l.prim = dnnl::matmul(pd);
+    l.src = dnnl::memory(src_md, engine_);
+    l.dst = dnnl::memory(dst_md, engine_);
+    l.residual = dnnl::memory(dst_md, engine_);
+    l.bias = dnnl::memory(bias_md, engine_);
+    if (l.has_bias) std::memcpy(l.bias.get_data_handle(), v.bias, static_cast<std::size_t>(v.out) * 4);
+    dnnl::memory user({{v.in, v.out}, wei_t, tag::ab}, engine_);
+    LibraryInputs in{dtype_, 1, v.out, v.in, nullptr, v.weights->effective().data(), {}, 0, nullptr};
+    OneDnnGemm::fill_weights(in, user);
+    l.wei = dnnl::memory(pd.weights_desc(), engine_);
+    dnnl::reorder(user, l.wei).execute(stream_, user, l.wei);
+    stream_.wait();
+    return l;
+  }
+
+  // Hidden layers write straight into the next layer's source buffer.
+  void link_hidden() {
+    for (std::size_t i = 0; i + 1 < layers_.size(); ++i) {
+      if (!layers_[i].last) layers_[i].dst = layers_[i + 1].src;
+    }
+  }
+
+  dnnl::engine engine_;
+  dnnl::stream stream_;
+  DType dtype_;
+  int batch_;
+  std::vector<Layer> layers_;
+  std::vector<float> x_, x_next_;
 };
 #endif
 
@@ -127,6 +260,23 @@ std::unique_ptr<LibraryGemm> make_library_gemm(const std::string& name, const Li
   why = name + " is not built in (install lib" +
         (name == "onednn" ? std::string("dnnl") : std::string("openblas")) + "-dev and rebuild)";
   return nullptr;
+}
+
+}  // namespace joulebench::cli
+
+namespace joulebench::cli {
+
+std::unique_ptr<LibraryModel> make_onednn_model(const inference::Model& model, int threads,
+                                                std::string& why) {
+#ifdef JOULEBENCH_HAVE_ONEDNN
+  (void)why;
+  return std::make_unique<OneDnnModel>(model, threads);
+#else
+  (void)model;
+  (void)threads;
+  why = "oneDNN is not built in (install libdnnl-dev and rebuild)";
+  return nullptr;
+#endif
 }
 
 }  // namespace joulebench::cli

@@ -42,3 +42,23 @@ std::unique_ptr<LibraryGemm> make_library_gemm(const std::string& name, const Li
                                                std::string& why);
 
 }  // namespace joulebench::cli
+
+namespace joulebench::inference {
+class Model;
+}
+
+namespace joulebench::cli {
+
+/// The same model (weights, quantization ranges, activation, residual) as oneDNN matmuls with
+/// post-ops, weights reordered once; input/output conversions as in our forward pass.
+class LibraryModel {
+ public:
+  virtual ~LibraryModel() = default;
+  [[nodiscard]] virtual std::string implementation() const = 0;
+  virtual void forward(const float* input, float* output) = 0;
+};
+
+/// nullptr (and `why`) when oneDNN is not built in.
+std::unique_ptr<LibraryModel> make_onednn_model(const inference::Model& model, int threads, std::string& why);
+
+}  // namespace joulebench::cli

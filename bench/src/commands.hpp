@@ -10,5 +10,6 @@ int cmd_hash(const std::vector<std::string>& args);
 int cmd_mine(const std::vector<std::string>& args);
 int cmd_kernels(const std::vector<std::string>& args);
 int cmd_gemm(const std::vector<std::string>& args);
+int cmd_infer(const std::vector<std::string>& args);
 
 }  // namespace joulebench::cli

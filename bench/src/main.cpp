@@ -22,6 +22,9 @@ commands:
            [--share-bits HEX | --difficulty D] [--duration SECONDS] [--batch N] [--no-pin]
            [--coinbase HEX --extranonce-offset N [--merkle-branch H,H,...]] [--json]
            sha256d nonce search (default: built-in block-800000 header for 10 s)
+  infer    [--model PRESET|SPEC] [--dtype fp32|bf16|int8] [--batch N] [--threads N] [--kernel NAME]
+           [--duration SECONDS] [--verify] [--against onednn] [--preemption TRIALS] [--json]
+           forward passes of a model (default preset ffn: 2 feed-forward blocks 1024-4096-1024)
   gemm     --m M --n N --k K [--dtype fp32|bf16|int8] [--threads N] [--kernel NAME]
            [--against openblas|onednn|all] [--verify] [--repeats N] [--mc/--kc/--nc N] [--json]
            our GEMM (weights packed once) against libraries on the same inputs, same process
@@ -40,7 +43,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"hash", cmd_hash}, {"mine", cmd_mine}, {"kernels", cmd_kernels}, {"gemm", cmd_gemm}};
+      {"hash", cmd_hash},
+      {"mine", cmd_mine},
+      {"kernels", cmd_kernels},
+      {"gemm", cmd_gemm},
+      {"infer", cmd_infer}};
   const auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "joulebench: error: unknown command '%s'; run `joulebench help` for the list\n",

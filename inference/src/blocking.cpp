@@ -177,7 +177,7 @@ bool gemm(const Activations& a, const PackedWeights& b, void* c, int ldc, const 
     }
   }
   const int tiles = ceil_div(p.m, p.blk.mc) * p.n_tiles;
-  if (ctx.arena == nullptr || tiles == 1) {
+  if (ctx.arena == nullptr) {
     for (int t = 0; t < tiles; ++t) {
       if (!run_tile(p, t)) return false;
     }

@@ -62,6 +62,7 @@ class Miner final : public power::Workload {
   power::ThrottleState& throttle() override { return throttle_; }
   [[nodiscard]] const power::WorkCounters& counters() const override { return counters_; }
   void run(std::stop_token stop) override { last_ = mine(std::move(stop)); }
+  [[nodiscard]] std::size_t workers() const override { return threads_; }
   [[nodiscard]] const MiningResult& last_result() const { return last_; }
 
   [[nodiscard]] std::size_t threads() const { return threads_; }

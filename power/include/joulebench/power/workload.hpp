@@ -20,8 +20,13 @@ class Workload {
   /// Kernel variant in use, for disclosure.
   [[nodiscard]] virtual std::string kernel() const = 0;
   virtual ThrottleState& throttle() = 0;
-  /// Units completed so far, per worker; sampled concurrently with run().
+  /// Work done so far, per worker, in the counters' own unit (hashes; flops for inference, so a
+  /// 1 kHz sampler sees progress inside one inference); sampled concurrently with run().
   [[nodiscard]] virtual const WorkCounters& counters() const = 0;
+  /// Counter units per unit of work (flops per inference; 1 for hashes).
+  [[nodiscard]] virtual double counts_per_unit() const { return 1.0; }
+  /// Workers that call throttle().await_turn (the throttle's worker count).
+  [[nodiscard]] virtual std::size_t workers() const = 0;
   /// Works until `stop` is requested or the workload's own bound is reached.
   virtual void run(std::stop_token stop) = 0;
 };

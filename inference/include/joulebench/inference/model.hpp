@@ -1,0 +1,118 @@
+// A small deterministic model: stacked dense blocks (with bias, activation and residual) built
+// on the GEMM; weights from a seed, no downloads. One inference = one forward pass of one batch.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "joulebench/inference/gemm.hpp"
+#include "joulebench/power/topology.hpp"
+#include "joulebench/power/workload.hpp"
+
+namespace joulebench::inference {
+
+/// `mlp:D0xD1x...xDn[,layers=L][,batch=B][,dtype=T][,act=gelu|relu|none][,bias=0|1]
+/// [,residual=0|1][,seed=S]`: a block of n dense layers D0->D1->...->Dn (activation after all
+/// but the last), stacked L times; with residual=1 each block adds its input to its output.
+struct ModelSpec {
+  std::string name;       ///< preset name or "mlp"
+  std::vector<int> dims;  ///< D0..Dn of one block
+  int blocks = 1;
+  int batch = 1;
+  DType dtype = DType::fp32;
+  Activation activation = Activation::gelu;
+  bool bias = true;
+  bool residual = false;
+  std::uint32_t seed = 1;
+
+  [[nodiscard]] std::string to_string() const;
+  [[nodiscard]] double flops_per_inference() const;
+  [[nodiscard]] std::size_t parameter_count() const;
+};
+
+/// A preset name (`ffn`, `ffn-b1`, `ffn-b8`, `ffn-b32`, `mlp-small`, `tiny`) or an `mlp:` spec.
+/// Throws std::invalid_argument naming the bad part and the fix.
+ModelSpec parse_model(std::string_view preset_or_spec);
+/// Preset names and their specs, for help and listings.
+std::vector<std::pair<std::string, std::string>> model_presets();
+
+/// The built model: packed weights, calibrated int8 activation ranges, scratch buffers.
+class Model {
+ public:
+  /// `kernel`: null for the fastest of the spec's dtype on this CPU.
+  explicit Model(const ModelSpec& spec, const GemmKernelInfo* kernel = nullptr);
+  ~Model();
+
+  /// One forward pass of `input` (batch x D0 fp32) into `output` (batch x Dn). False when the
+  /// throttle's stop ended it early.
+  bool forward(const float* input, float* output, GemmContext& ctx);
+  /// The same pass with the naive reference GEMM and the same roundings (the oracle).
+  void reference_forward(const float* input, float* output) const;
+
+  [[nodiscard]] const ModelSpec& spec() const { return spec_; }
+  [[nodiscard]] const GemmKernelInfo& kernel() const { return *kernel_; }
+  [[nodiscard]] int input_width() const { return spec_.dims.front(); }
+  [[nodiscard]] int output_width() const { return spec_.dims.back(); }
+  /// The seeded input batch used by benchmarks and --verify.
+  [[nodiscard]] std::vector<float> sample_input() const;
+  /// Weight bytes as packed for the kernel.
+  [[nodiscard]] std::size_t weight_bytes() const;
+  /// Accepted |got - ref| / (1 + max|ref|) for this dtype (bf16/int8 roundings may flip by one
+  /// step between the two paths and propagate).
+  [[nodiscard]] double verify_tolerance() const;
+
+  /// What a layer is, for replicas of this model in other libraries (same values and ranges).
+  struct LayerView {
+    int in, out;
+    bool last_in_block;
+    const float* bias;             ///< null without bias
+    const PackedWeights* weights;  ///< effective() / scales() give the exact values
+    QuantParams in_quant;          ///< int8: this layer's input
+    QuantParams out_quant;         ///< int8 hidden layers: the next layer's input
+  };
+  [[nodiscard]] std::vector<LayerView> layer_views() const;
+
+  struct Layer;
+
+ private:
+  void calibrate();
+
+  ModelSpec spec_;
+  const GemmKernelInfo* kernel_;
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::vector<float> x_, x_next_;                  // fp32 residual stream
+  std::vector<std::vector<std::uint8_t>> hidden_;  // layer inputs in the dtype's activation type
+};
+
+/// The model as a throttleable workload: forward passes back to back on a pinned arena,
+/// counting flops per tile step and recording each inference's latency.
+class InferenceWorkload final : public power::Workload {
+ public:
+  InferenceWorkload(const ModelSpec& spec, const GemmKernelInfo* kernel, std::size_t threads, bool pin);
+
+  [[nodiscard]] std::string name() const override;
+  [[nodiscard]] std::string unit() const override { return "inference"; }
+  [[nodiscard]] std::string kernel() const override { return std::string(model_.kernel().name); }
+  power::ThrottleState& throttle() override { return throttle_; }
+  [[nodiscard]] const power::WorkCounters& counters() const override { return flops_; }
+  [[nodiscard]] double counts_per_unit() const override { return model_.spec().flops_per_inference(); }
+  [[nodiscard]] std::size_t workers() const override { return arena_.threads(); }
+  void run(std::stop_token stop) override;
+
+  /// Latencies (ms) of the inferences completed by the last run().
+  [[nodiscard]] const std::vector<double>& latencies_ms() const { return latencies_ms_; }
+  [[nodiscard]] Model& model() { return model_; }
+
+ private:
+  Model model_;
+  power::WorkerArena arena_;
+  power::ThrottleState throttle_;
+  power::WorkCounters flops_;
+  std::vector<float> input_, output_;
+  std::vector<double> latencies_ms_;
+};
+
+}  // namespace joulebench::inference
