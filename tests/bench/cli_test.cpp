@@ -86,3 +86,49 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace joulebench::cli
+
+namespace joulebench::cli {
+namespace {
+
+TEST(CliInfer, JsonHasTheContractFieldsAndVerifies) {
+  const auto r =
+      run_cli("infer --model tiny --dtype int8 --duration 0.3 --threads 2 --verify --preemption 3 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  for (const char* key :
+       {"model", "dtype", "kernel", "threads", "inferences", "seconds", "inferences_per_second",
+        "flops_per_inference", "latency_ms", "preemption_ms", "verify"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["dtype"], "int8");
+  EXPECT_TRUE(j["verify"]["ok"].get<bool>());
+  EXPECT_GT(j["inferences"].get<double>(), 0);
+  EXPECT_LE(j["latency_ms"]["p50"].get<double>(), j["latency_ms"]["p99"].get<double>());
+}
+
+TEST(CliGemm, JsonComparesAndVerifies) {
+  const auto r = run_cli(
+      "gemm --m 33 --n 70 --k 129 --dtype bf16 --threads 1 --repeats 2 --round-seconds 0.01 "
+      "--against all --verify --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["m"], 33);
+  EXPECT_GT(j["gflops"].get<double>(), 0);
+  EXPECT_TRUE(j["verify"]["ok"].get<bool>());
+  ASSERT_TRUE(j.contains("against"));
+  for (const auto& lib : j["against"]) EXPECT_GT(lib["ratio"].get<double>(), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Inference, CliErrors,
+    ::testing::Values(BadInput{"gemm --m 0 --n 4 --k 4", "--m '0'"},
+                      BadInput{"gemm --m 4 --n 4", "--k is required"},
+                      BadInput{"gemm --m 4 --n 4 --k 4 --dtype fp16", "unknown dtype 'fp16'"},
+                      BadInput{"gemm --m 4 --n 4 --k 4 --against mkl", "--against 'mkl'"},
+                      BadInput{"gemm --m 4 --n 4 --k 4 --kernel sse2", "GEMM kernel 'sse2'"},
+                      BadInput{"infer --model nope", "model 'nope'"},
+                      BadInput{"infer --model mlp:8x16x8,layers=x", "layers 'x'"},
+                      BadInput{"infer --batch 0", "--batch '0'"}));
+
+}  // namespace
+}  // namespace joulebench::cli

@@ -148,8 +148,17 @@ TEST_P(GemmKernelTest, Bf16AndU8OutputsRoundLikeTheScalarConversions) {
   }
 }
 
-TEST_P(GemmKernelTest, Int8ZeroPointAndNegativeScales) {
-  if (kernel().dtype != DType::int8) GTEST_SKIP() << "int8 only";
+class GemmInt8Test : public GemmKernelTest {};
+
+std::vector<const GemmKernelInfo*> int8_kernels() {
+  std::vector<const GemmKernelInfo*> out;
+  for (const auto* k : runnable_kernels()) {
+    if (k->dtype == DType::int8) out.push_back(k);
+  }
+  return out;
+}
+
+TEST_P(GemmInt8Test, ZeroPointAndNegativeScales) {
   Problem p(kernel(), {11, 77, 150}, 23, 1, /*negative_scales=*/true);
   ASSERT_NE(p.act.quant.zero_point, 0);
   std::vector<float> c(11 * 77);
@@ -199,6 +208,8 @@ TEST_P(GemmKernelTest, PauseMidGemmThenResumeGivesTheSameResult) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllKernels, GemmKernelTest, ::testing::ValuesIn(runnable_kernels()),
+                         [](const auto& info) { return std::string(info.param->name); });
+INSTANTIATE_TEST_SUITE_P(Int8Kernels, GemmInt8Test, ::testing::ValuesIn(int8_kernels()),
                          [](const auto& info) { return std::string(info.param->name); });
 
 TEST(GemmDispatch, NamesIsaAndFeatureInErrors) {
