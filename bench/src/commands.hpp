@@ -11,5 +11,10 @@ int cmd_mine(const std::vector<std::string>& args);
 int cmd_kernels(const std::vector<std::string>& args);
 int cmd_gemm(const std::vector<std::string>& args);
 int cmd_infer(const std::vector<std::string>& args);
+int cmd_sensors(const std::vector<std::string>& args);
+int cmd_power(const std::vector<std::string>& args);
+int cmd_measure(const std::vector<std::string>& args);
+int cmd_cap(const std::vector<std::string>& args);
+int cmd_restore(const std::vector<std::string>& args);
 
 }  // namespace joulebench::cli

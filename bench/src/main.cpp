@@ -28,6 +28,13 @@ commands:
   gemm     --m M --n N --k K [--dtype fp32|bf16|int8] [--threads N] [--kernel NAME]
            [--against openblas|onednn|all] [--verify] [--repeats N] [--mc/--kc/--nc N] [--json]
            our GEMM (weights packed once) against libraries on the same inputs, same process
+  sensors  [--sysfs-root DIR] [--calibration FILE] [--json]
+           every sensor and actuator found, readable or not and why, measured or estimated
+  power    [--sysfs-root DIR] [--duration S] [--json]       average watts per sensor
+  measure  [--sysfs-root DIR] [--json] -- COMMAND [ARGS...] energy of a command (exit code passed through)
+  cap      ACTUATOR=VALUE... [--allow-hw-caps] [--sysfs-root DIR] -- COMMAND [ARGS...]
+           run a command under caps (120W, 2.1GHz, 60%); previous values restored however it ends
+  restore  [--sysfs-root DIR]        put back every cap recorded in the journal (after a crash)
   hash     --header HEX [--json]      block hash of a header and whether it meets its target
   kernels  [--json]                   kernels built in, which this CPU runs, which is default
   help                                this text
@@ -43,11 +50,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"hash", cmd_hash},
-      {"mine", cmd_mine},
-      {"kernels", cmd_kernels},
-      {"gemm", cmd_gemm},
-      {"infer", cmd_infer}};
+      {"hash", cmd_hash},   {"mine", cmd_mine},       {"kernels", cmd_kernels}, {"gemm", cmd_gemm},
+      {"infer", cmd_infer}, {"sensors", cmd_sensors}, {"power", cmd_power},     {"measure", cmd_measure},
+      {"cap", cmd_cap},     {"restore", cmd_restore}};
   const auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "joulebench: error: unknown command '%s'; run `joulebench help` for the list\n",

@@ -50,4 +50,6 @@ std::stop_token interrupt_token() { return state().source.get_token(); }
 
 bool interrupted() { return g_signal.load() != 0; }
 
+int interrupt_signal() { return g_signal.load(); }
+
 }  // namespace joulebench::cli

@@ -11,5 +11,7 @@ void install_interrupt_handlers();
 std::stop_token interrupt_token();
 /// True once SIGINT/SIGTERM was received.
 bool interrupted();
+/// The signal received (SIGINT or SIGTERM), 0 if none.
+int interrupt_signal();
 
 }  // namespace joulebench::cli

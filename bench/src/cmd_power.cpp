@@ -1,0 +1,227 @@
+// `joulebench sensors | power | measure | cap | restore`.
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "joulebench/power/actuator.hpp"
+#include "joulebench/power/sampler.hpp"
+#include "joulebench/power/topology.hpp"
+#include "power_setup.hpp"
+#include "signals.hpp"
+
+namespace joulebench::cli {
+namespace {
+
+using nlohmann::json;
+
+json probe_json(const power::Probe& p) {
+  json j{{"name", p.name},     {"role", p.role}, {"kind", p.kind},    {"available", p.available},
+         {"reason", p.reason}, {"path", p.path}, {"domain", p.domain}};
+  if (p.role == "sensor") j["update_interval_s"] = p.update_interval_s;
+  if (p.role == "actuator") {
+    j["unit"] = p.unit;
+    j["min"] = p.min ? json(*p.min) : json();
+    j["max"] = p.max ? json(*p.max) : json();
+    j["value"] = p.value ? json(*p.value) : json();
+  }
+  return j;
+}
+
+// Energy per sensor over a sampled window.
+json window_json(const power::Sampler& sampler, double t0, double t1) {
+  json out = json::array();
+  for (std::size_t i = 0; i < sampler.sensors().size(); ++i) {
+    const power::Sensor& s = *sampler.sensors()[i];
+    const auto w = power::energy_in_window(sampler.sensor_series(i), s.is_counter(), t0, t1);
+    json j{{"name", s.name()},
+           {"kind", std::string(power::to_string(s.provenance()))},
+           {"seconds", t1 - t0},
+           {"gaps", sampler.gaps(i)}};
+    if (w.ok) {
+      j["joules"] = w.joules;
+      j["watts"] = w.watts;
+    } else {
+      j["joules"] = nullptr;
+      j["watts"] = nullptr;
+      j["error"] = sampler.last_error(i).empty() ? "too few readings in the window" : sampler.last_error(i);
+    }
+    out.push_back(j);
+  }
+  return out;
+}
+
+void print_window(const json& rows) {
+  for (const auto& r : rows) {
+    if (r["joules"].is_null()) {
+      std::printf("  %-28s %-9s  no reading: %s\n", r["name"].get<std::string>().c_str(),
+                  r["kind"].get<std::string>().c_str(), r["error"].get<std::string>().c_str());
+      continue;
+    }
+    std::printf("  %-28s %-9s %10.3f J  %8.3f s  %8.2f W\n", r["name"].get<std::string>().c_str(),
+                r["kind"].get<std::string>().c_str(), r["joules"].get<double>(), r["seconds"].get<double>(),
+                r["watts"].get<double>());
+  }
+}
+
+std::vector<power::Sensor*> raw(const power::SensorSet& set) {
+  std::vector<power::Sensor*> out;
+  for (const auto& s : set.sensors) out.push_back(s.get());
+  return out;
+}
+
+void note_estimated(const power::SensorSet& set) {
+  if (!set.primary.empty() && set.primary.front()->provenance() == power::Provenance::estimated) {
+    std::fprintf(stderr,
+                 "joulebench: note: no readable power sensor; energy figures are ESTIMATED by a utilisation "
+                 "model (%s)\n",
+                 set.primary.front()->path().c_str());
+  }
+}
+
+}  // namespace
+
+int cmd_sensors(const std::vector<std::string>& argv) {
+  const Args a(argv, {"sysfs-root", "calibration"}, {"json"});
+  const auto options = discovery_from(a);
+  const power::SensorSet set = power::discover_sensors(options);
+  power::CapJournal journal(power::CapJournal::default_path(options.root));
+  std::vector<power::Probe> probes = set.probes;
+  (void)power::hardware_actuators(options.root, journal, probes, options.nvml);
+  for (const auto& p : software_actuator_probes(power::topology().cores)) probes.push_back(p);
+  if (a.flag("json")) {
+    json list = json::array();
+    for (const auto& p : probes) list.push_back(probe_json(p));
+    std::cout << list.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& p : probes) {
+    std::printf("%-8s %-28s %-9s %-3s %s%s\n", p.role.c_str(), p.name.c_str(), p.kind.c_str(),
+                p.available ? "yes" : "no", p.available ? p.path.c_str() : p.reason.c_str(),
+                p.role == "actuator" && p.min
+                    ? (" [" + std::to_string(*p.min) + " .. " + std::to_string(*p.max) + "] " + p.unit +
+                       ", now " + std::to_string(p.value.value_or(0)))
+                          .c_str()
+                    : "");
+  }
+  std::printf("primary CPU energy: ");
+  for (const auto* s : set.primary)
+    std::printf("%s (%s) ", s->name().c_str(), std::string(power::to_string(s->provenance())).c_str());
+  std::printf("\n");
+  return 0;
+}
+
+int cmd_power(const std::vector<std::string>& argv) {
+  const Args a(argv, {"sysfs-root", "calibration", "duration"}, {"json"});
+  const power::SensorSet set = power::discover_sensors(discovery_from(a));
+  const double seconds = a.positive("duration").value_or(2.0);
+  power::Sampler sampler(raw(set), {});
+  sampler.start();
+  const double t0 = sampler.now();
+  while (sampler.now() - t0 < seconds && !interrupted())
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const double t1 = sampler.now();
+  sampler.stop();
+  const json rows = window_json(sampler, t0, t1);
+  if (a.flag("json")) {
+    std::cout << rows.dump() << "\n";
+  } else {
+    note_estimated(set);
+    print_window(rows);
+  }
+  return interrupted() ? 130 : 0;
+}
+
+int cmd_measure(const std::vector<std::string>& argv) {
+  const Args a(argv, {"sysfs-root", "calibration"}, {"json"});
+  const power::SensorSet set = power::discover_sensors(discovery_from(a));
+  power::Sampler sampler(raw(set), {});
+  sampler.start();
+  const double t0 = sampler.now();
+  const int code = run_child(a.rest());
+  const double t1 = sampler.now();
+  sampler.stop();
+  const json rows = window_json(sampler, t0, t1);
+  if (a.flag("json")) {
+    std::cout << json{{"exit_code", code}, {"seconds", t1 - t0}, {"sensors", rows}}.dump() << "\n";
+  } else {
+    note_estimated(set);
+    std::fprintf(stderr, "joulebench measure: %.3f s, exit code %d\n", t1 - t0, code);
+    print_window(rows);
+  }
+  return code;
+}
+
+int cmd_cap(const std::vector<std::string>& argv) {
+  const Args a(argv, {"sysfs-root"}, {"allow-hw-caps", "json"});
+  const power::SysfsRoot root = sysfs_root_from(a);
+  if (a.positionals().empty())
+    throw UsageError("no cap given; write ACTUATOR=VALUE, e.g. powercap:package-0=120W");
+  if (a.rest().empty()) throw UsageError("no command given after --; write -- COMMAND [ARGS...]");
+  restore_leftover_caps(root);
+  power::CapJournal journal(power::CapJournal::default_path(root));
+  std::vector<power::Probe> probes;
+  auto actuators = power::hardware_actuators(root, journal, probes, root.is_real());
+  std::vector<std::pair<power::Actuator*, double>> wanted;
+  for (const std::string& item : a.positionals()) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw UsageError("cap '" + item + "' has no '='; write ACTUATOR=VALUE");
+    const std::string name = item.substr(0, eq);
+    if (name == "duty" || name == "workers") {
+      throw UsageError(
+          "'" + name +
+          "' throttles joulebench's own workloads, not another program; use it with `joulebench run`");
+    }
+    power::Actuator* found = nullptr;
+    for (auto& act : actuators) found = act->name() == name ? act.get() : found;
+    if (found == nullptr) {
+      std::string why = "no such actuator";
+      for (const auto& p : probes) why = p.name == name ? "unavailable: " + p.reason : why;
+      throw UsageError("actuator '" + name + "' " + why + "; `joulebench sensors` lists them");
+    }
+    if (!a.flag("allow-hw-caps")) {
+      throw UsageError("refusing to change " + name +
+                       " (a hardware limit) without --allow-hw-caps; the previous value "
+                       "is journaled and restored when the command ends");
+    }
+    try {
+      wanted.emplace_back(found, power::parse_cap_value(item.substr(eq + 1), *found));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
+  int code = 0;
+  {
+    power::CapSession session;
+    for (auto& [act, value] : wanted) {
+      const auto r = session.apply(*act, value);
+      std::fprintf(stderr, "joulebench cap: %s = %g %s (in force %g)%s%s\n", act->name().c_str(), r.requested,
+                   act->unit().c_str(), r.in_force,
+                   r.warning.empty() ? "" : "; warning: ", r.warning.c_str());
+    }
+    code = run_child(a.rest());
+    for (const auto& w : session.restore_all())
+      std::fprintf(stderr, "joulebench cap: restore warning: %s\n", w.c_str());
+  }
+  std::fprintf(stderr, "joulebench cap: caps restored\n");
+  return code;
+}
+
+int cmd_restore(const std::vector<std::string>& argv) {
+  const Args a(argv, {"sysfs-root"}, {});
+  power::CapJournal journal(power::CapJournal::default_path(sysfs_root_from(a)));
+  if (journal.entries().empty()) {
+    std::printf("nothing to restore (journal %s is empty)\n", journal.file().c_str());
+    return 0;
+  }
+  bool ok = true;
+  for (const auto& line : journal.restore_all()) {
+    std::printf("%s\n", line.c_str());
+    ok = ok && line.rfind("restored", 0) == 0;
+  }
+  return ok ? 0 : 1;
+}
+
+}  // namespace joulebench::cli

@@ -1,0 +1,24 @@
+// Shared by the commands that touch sensors and caps: discovery from --sysfs-root, the software
+// actuators' listing, the journal check every hardware-touching run starts with, and running a
+// child command with signals forwarded.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "joulebench/power/actuator.hpp"
+#include "joulebench/power/sensor.hpp"
+
+namespace joulebench::cli {
+
+power::SysfsRoot sysfs_root_from(const Args& a);
+power::DiscoveryOptions discovery_from(const Args& a);
+/// Probes for the software actuators (duty, workers) that steer joulebench's own workloads.
+std::vector<power::Probe> software_actuator_probes(std::size_t workers);
+/// If a previous run left caps journaled (crash, SIGKILL), warns on stderr and restores them.
+void restore_leftover_caps(const power::SysfsRoot& root);
+/// Runs argv as a child, forwarding SIGINT/SIGTERM; returns its exit code (128+signal if killed).
+int run_child(const std::vector<std::string>& argv);
+
+}  // namespace joulebench::cli

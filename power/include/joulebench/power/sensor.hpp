@@ -1,0 +1,164 @@
+// Energy and power sensors: one interface, SI units only, every figure tagged measured or
+// estimated. Backends: powercap (RAPL), perf power PMU, hwmon, NVML (dlopen), and a
+// utilisation model when nothing is readable.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "joulebench/power/sysfs.hpp"
+
+namespace joulebench::power {
+
+enum class Provenance { measured, estimated };
+std::string_view to_string(Provenance p);
+
+/// One reading: cumulative joules for counters (wraps already unfolded into 64 bits), watts
+/// for power sensors. `ok == false` is a gap (the reason in `error`), never a crash.
+struct SensorReading {
+  bool ok = false;
+  double value = 0;
+  std::string error;
+};
+
+class Sensor {
+ public:
+  virtual ~Sensor() = default;
+  /// `<provider>:<zone>`, e.g. "powercap:package-0", "powercap:package-0/dram", "nvml:gpu0".
+  [[nodiscard]] virtual std::string name() const = 0;
+  /// What it covers: package, core, uncore, dram, psys, gpu, cpu.
+  [[nodiscard]] virtual std::string domain() const = 0;
+  [[nodiscard]] virtual Provenance provenance() const = 0;
+  /// True: read() gives cumulative joules. False: instantaneous watts.
+  [[nodiscard]] virtual bool is_counter() const = 0;
+  /// How often the value changes; a sampler never reads faster than this.
+  [[nodiscard]] virtual std::chrono::microseconds update_interval() const = 0;
+  /// The file or device it reads, for disclosure.
+  [[nodiscard]] virtual std::string path() const { return {}; }
+  virtual SensorReading read() = 0;
+};
+
+/// Unfolds a counter that wraps at `range` (e.g. energy_uj at max_energy_range_uj) into a
+/// monotonic 64-bit total. Correct as long as fewer than one full wrap happens between reads
+/// (the sampler reads far more often: range / max power is minutes).
+class WrappingCounter {
+ public:
+  explicit WrappingCounter(std::uint64_t range) : range_(range) {}
+  /// Feeds a raw reading, returns the unfolded total in raw units.
+  std::uint64_t update(std::uint64_t raw);
+  [[nodiscard]] std::uint64_t wraps() const { return wraps_; }
+
+ private:
+  std::uint64_t range_;
+  std::optional<std::uint64_t> last_;
+  std::uint64_t total_ = 0;
+  std::uint64_t wraps_ = 0;
+};
+
+/// What discovery found for one sensor or actuator, readable or not, and why.
+struct Probe {
+  std::string name;
+  std::string role;  ///< "sensor" | "actuator"
+  std::string kind;  ///< sensor: measured | estimated; actuator: software | hardware
+  std::string domain;
+  bool available = false;
+  std::string reason;  ///< why not available (empty when available)
+  std::string path;
+  double update_interval_s = 0;
+  std::optional<double> min, max, value;  ///< actuators
+  std::string unit;                       ///< actuators: "fraction", "workers", "W", "Hz"
+
+  static Probe sensor(std::string name, std::string kind, std::string domain, std::string path,
+                      double interval_s) {
+    Probe p;
+    p.name = std::move(name);
+    p.role = "sensor";
+    p.kind = std::move(kind);
+    p.domain = std::move(domain);
+    p.path = std::move(path);
+    p.update_interval_s = interval_s;
+    return p;
+  }
+  static Probe actuator(std::string name, std::string kind, std::string domain, std::string path,
+                        std::string unit) {
+    Probe p;
+    p.name = std::move(name);
+    p.role = "actuator";
+    p.kind = std::move(kind);
+    p.domain = std::move(domain);
+    p.path = std::move(path);
+    p.unit = std::move(unit);
+    return p;
+  }
+  /// Marks it unavailable with `why` (available when why is empty).
+  Probe& because(std::string why) {
+    available = why.empty();
+    reason = std::move(why);
+    return *this;
+  }
+};
+
+/// Coefficients of the estimated model: P = idle + active_per_core * busy cores.
+struct PowerModel {
+  double idle_watts = 0;
+  double active_watts_per_core = 0;
+  std::string source;  ///< "generic default" or the calibration file
+};
+
+/// The documented generic default for `cores` cores: idle 10 W + 0.5 W per core, 4 W per
+/// busy core (a typical server core under vector load). Labelled estimated everywhere.
+PowerModel generic_power_model(std::size_t cores);
+/// Reads a calibration written by `joulebench calibrate`; throws std::runtime_error naming the
+/// file and the problem.
+PowerModel load_power_model(const std::filesystem::path& file);
+
+struct SensorSet {
+  std::vector<std::unique_ptr<Sensor>> sensors;  ///< readable ones, measured first
+  std::vector<Probe> probes;                     ///< everything looked at
+  /// The sensors that together cover the CPU package(s) without double counting: all
+  /// powercap package zones, else perf energy-pkg, else hwmon energy, else estimated:cpu.
+  std::vector<Sensor*> primary;
+};
+
+struct DiscoveryOptions {
+  SysfsRoot root;
+  std::optional<std::filesystem::path> calibration;  ///< for the estimated model
+  bool nvml = true;
+};
+
+SensorSet discover_sensors(const DiscoveryOptions& options);
+
+// Backends, exposed for tests and for composing sets by hand.
+std::vector<std::unique_ptr<Sensor>> powercap_sensors(const SysfsRoot& root, std::vector<Probe>& probes);
+std::vector<std::unique_ptr<Sensor>> hwmon_sensors(const SysfsRoot& root, std::vector<Probe>& probes);
+std::vector<std::unique_ptr<Sensor>> perf_sensors(const SysfsRoot& root, std::vector<Probe>& probes);
+std::vector<std::unique_ptr<Sensor>> nvml_sensors(std::vector<Probe>& probes);
+/// The utilisation model over `<root>/proc/stat`.
+std::unique_ptr<Sensor> estimated_cpu_sensor(const SysfsRoot& root, const PowerModel& model);
+
+/// A perf PMU energy event as described in sysfs (`events/<name>`, `.scale`, `.unit`).
+struct PmuEvent {
+  std::string name;  ///< energy-pkg
+  std::uint32_t type = 0;
+  std::uint64_t config = 0;
+  double scale = 1;  ///< joules per count
+  std::string unit;  ///< "Joules"
+};
+/// Parses `<root>/sys/bus/event_source/devices/power/` (throws std::runtime_error naming the
+/// file on malformed contents).
+std::vector<PmuEvent> parse_power_pmu(const SysfsRoot& root);
+/// Source of raw perf counts: a perf_event fd in real use; tests inject their own.
+class CounterSource {
+ public:
+  virtual ~CounterSource() = default;
+  virtual std::optional<std::uint64_t> read_count(std::string& error) = 0;
+};
+std::unique_ptr<Sensor> make_perf_sensor(const PmuEvent& event, std::unique_ptr<CounterSource> source,
+                                         std::string path);
+
+}  // namespace joulebench::power

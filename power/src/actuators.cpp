@@ -1,0 +1,455 @@
+// Software actuators (duty cycle, active workers) and hardware ones (RAPL limit, cpufreq, NVML
+// limit), each hardware write journaled first, read back after, restorable after a crash.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "detail/nvml.hpp"
+#include "joulebench/power/actuator.hpp"
+
+namespace joulebench::power {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string fmt(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+void check_range(const Actuator& a, double v) {
+  if (!(v >= a.min() - 1e-9 && v <= a.max() + 1e-9)) {
+    throw std::invalid_argument("cap " + fmt(v) + " " + a.unit() + " for " + a.name() +
+                                " is outside its range [" + fmt(a.min()) + ", " + fmt(a.max()) + "] " +
+                                a.unit() + "; pick a value inside it");
+  }
+}
+
+CapResult result(double requested, double in_force, double tolerance) {
+  CapResult r{requested, in_force, {}};
+  if (std::fabs(in_force - requested) > tolerance) {
+    r.warning = "asked for " + fmt(requested) + ", the value in force is " + fmt(in_force) +
+                " (rounded, locked or clamped by the kernel or firmware)";
+  }
+  return r;
+}
+
+class DutyCycleActuator final : public Actuator {
+ public:
+  explicit DutyCycleActuator(ThrottleState& t) : throttle_(t), original_(t.run_fraction()) {}
+  std::string name() const override { return "duty"; }
+  std::string unit() const override { return "fraction"; }
+  bool hardware() const override { return false; }
+  double min() const override { return 0.05; }
+  double max() const override { return 1.0; }
+  double value() const override { return throttle_.run_fraction(); }
+  CapResult set(double v) override {
+    check_range(*this, v);
+    throttle_.set_run_fraction(v, throttle_.duty_period());
+    return result(v, value(), 1e-6);
+  }
+  void restore() override { throttle_.set_run_fraction(original_, throttle_.duty_period()); }
+
+ private:
+  ThrottleState& throttle_;
+  double original_;
+};
+
+class WorkerCountActuator final : public Actuator {
+ public:
+  explicit WorkerCountActuator(ThrottleState& t) : throttle_(t), original_(t.active_workers()) {}
+  std::string name() const override { return "workers"; }
+  std::string unit() const override { return "workers"; }
+  bool hardware() const override { return false; }
+  double min() const override { return 1; }
+  double max() const override { return static_cast<double>(throttle_.workers()); }
+  double value() const override { return static_cast<double>(throttle_.active_workers()); }
+  CapResult set(double v) override {
+    check_range(*this, v);
+    throttle_.set_active_workers(static_cast<std::size_t>(std::lround(v)));
+    return result(std::round(v), value(), 0.5);
+  }
+  void restore() override { throttle_.set_active_workers(original_); }
+
+ private:
+  ThrottleState& throttle_;
+  std::size_t original_;
+};
+
+// A value held in one or more sysfs files in some unit (µW, kHz); journaled before the first write.
+class SysfsActuator final : public Actuator {
+ public:
+  SysfsActuator(std::string name, std::string unit, std::vector<fs::path> files, double scale, double min,
+                double max, CapJournal& journal)
+      : name_(std::move(name)),
+        unit_(std::move(unit)),
+        files_(std::move(files)),
+        scale_(scale),
+        min_(min),
+        max_(max),
+        journal_(journal) {}
+  std::string name() const override { return name_; }
+  std::string unit() const override { return unit_; }
+  bool hardware() const override { return true; }
+  double min() const override { return min_; }
+  double max() const override { return max_; }
+  std::string path() const override { return files_.front().string(); }
+  double value() const override {
+    double lowest = max_;
+    for (const auto& f : files_) {
+      FileError e;
+      const auto v = read_u64(f, &e);
+      if (!v) throw std::runtime_error(e.message);
+      lowest = std::min(lowest, static_cast<double>(*v) * scale_);  // the tightest limiter is in force
+    }
+    return lowest;
+  }
+  CapResult set(double v) override {
+    check_range(*this, v);
+    for (const auto& f : files_) {
+      if (!journaled_) {
+        FileError e;
+        const auto original = read_text(f, &e);
+        if (!original) throw std::runtime_error(e.message);
+        journal_.record({name_, "file", f.string(), *original});
+      }
+    }
+    journaled_ = true;
+    const std::string raw = std::to_string(static_cast<std::uint64_t>(std::llround(v / scale_)));
+    for (const auto& f : files_) {
+      FileError e;
+      if (!write_text(f, raw, &e)) throw std::runtime_error(e.message);
+    }
+    return result(v, value(), scale_ * 1.5);
+  }
+  void restore() override {
+    if (!journaled_) return;
+    std::vector<std::string> targets;
+    for (const auto& f : files_) targets.push_back(f.string());
+    for (const auto& line : journal_.restore_all(targets)) {
+      if (line.rfind("could not", 0) == 0) throw std::runtime_error(line);
+    }
+    journaled_ = false;
+  }
+
+ private:
+  std::string name_, unit_;
+  std::vector<fs::path> files_;
+  double scale_, min_, max_;
+  CapJournal& journal_;
+  bool journaled_ = false;
+};
+
+class NvmlLimitActuator final : public Actuator {
+ public:
+  NvmlLimitActuator(std::shared_ptr<detail::Nvml> nvml, unsigned gpu, double min, double max,
+                    CapJournal& journal)
+      : nvml_(std::move(nvml)), gpu_(gpu), min_(min), max_(max), journal_(journal) {}
+  std::string name() const override { return "nvml:gpu" + std::to_string(gpu_); }
+  std::string unit() const override { return "W"; }
+  bool hardware() const override { return true; }
+  double min() const override { return min_; }
+  double max() const override { return max_; }
+  std::string path() const override { return "nvmlDeviceSetPowerManagementLimit"; }
+  double value() const override {
+    double w = 0;
+    std::string error;
+    if (!nvml_->power_limit_w(gpu_, w, error)) throw std::runtime_error(error);
+    return w;
+  }
+  CapResult set(double v) override {
+    check_range(*this, v);
+    if (!journaled_) journal_.record({name(), "nvml", std::to_string(gpu_), fmt(value())});
+    journaled_ = true;
+    std::string error;
+    if (!nvml_->set_power_limit_w(gpu_, v, error)) throw std::runtime_error(error);
+    return result(v, value(), 0.5);
+  }
+  void restore() override {
+    if (!journaled_) return;
+    for (const auto& line : journal_.restore_all({std::to_string(gpu_)})) {
+      if (line.rfind("could not", 0) == 0) throw std::runtime_error(line);
+    }
+    journaled_ = false;
+  }
+
+ private:
+  std::shared_ptr<detail::Nvml> nvml_;
+  unsigned gpu_;
+  double min_, max_;
+  CapJournal& journal_;
+  bool journaled_ = false;
+};
+
+void rapl_actuators(const SysfsRoot& root, CapJournal& journal, std::vector<Probe>& probes,
+                    std::vector<std::unique_ptr<Actuator>>& out) {
+  const fs::path base = root("/sys/class/powercap");
+  for (const fs::path& zone : list_dir(base, "intel-rapl:")) {
+    const std::string id = zone.filename().string();
+    if (std::count(id.begin(), id.end(), ':') != 1) continue;  // package-level limits only
+    const std::string name = "powercap:" + read_text(zone / "name").value_or(id);
+    const fs::path limit = zone / "constraint_0_power_limit_uw";
+    Probe p = Probe::actuator(name, "hardware", "package", limit.string(), "W");
+    FileError e;
+    const auto current = read_u64(limit, &e);
+    if (!current) {
+      p.reason = e.message;
+      probes.push_back(p);
+      continue;
+    }
+    const double max_w =
+        static_cast<double>(read_u64(zone / "constraint_0_max_power_uw").value_or(*current)) * 1e-6;
+    const double min_w =
+        static_cast<double>(read_u64(zone / "constraint_0_min_power_uw").value_or(1000000)) * 1e-6;
+    if (::access(limit.c_str(), W_OK) != 0)
+      p.reason = "not writable: run as root to change it (listed read-only)";
+    p.available = p.reason.empty();
+    p.min = min_w;
+    p.max = max_w;
+    p.value = static_cast<double>(*current) * 1e-6;
+    probes.push_back(p);
+    if (p.available)
+      out.push_back(std::make_unique<SysfsActuator>(name, "W", std::vector<fs::path>{limit}, 1e-6, min_w,
+                                                    max_w, journal));
+  }
+}
+
+void cpufreq_actuator(const SysfsRoot& root, CapJournal& journal, std::vector<Probe>& probes,
+                      std::vector<std::unique_ptr<Actuator>>& out) {
+  const fs::path base = root("/sys/devices/system/cpu/cpufreq");
+  std::vector<fs::path> files;
+  double min_hz = 0, max_hz = 0;
+  for (const fs::path& policy : list_dir(base, "policy")) {
+    const auto lo = read_u64(policy / "cpuinfo_min_freq");
+    const auto hi = read_u64(policy / "cpuinfo_max_freq");
+    if (!lo || !hi || !fs::exists(policy / "scaling_max_freq")) continue;
+    files.push_back(policy / "scaling_max_freq");
+    min_hz = std::max(min_hz, static_cast<double>(*lo) * 1e3);
+    max_hz =
+        files.size() == 1 ? static_cast<double>(*hi) * 1e3 : std::min(max_hz, static_cast<double>(*hi) * 1e3);
+  }
+  Probe p = Probe::actuator("cpufreq", "hardware", "cpu", base.string(), "Hz");
+  if (files.empty()) {
+    p.reason = "no cpufreq policies under " + base.string() + " (no cpufreq driver, common in VMs)";
+  } else if (::access(files.front().c_str(), W_OK) != 0) {
+    p.reason = "not writable: run as root to change it";
+  }
+  if (!files.empty()) {
+    p.min = min_hz;
+    p.max = max_hz;
+    p.value = static_cast<double>(read_u64(files.front()).value_or(0)) * 1e3;
+    p.path = files.front().string();
+  }
+  p.available = !files.empty() && p.reason.empty();
+  probes.push_back(p);
+  if (p.available)
+    out.push_back(std::make_unique<SysfsActuator>("cpufreq", "Hz", files, 1e3, min_hz, max_hz, journal));
+}
+
+}  // namespace
+
+std::unique_ptr<Actuator> make_duty_cycle_actuator(ThrottleState& throttle) {
+  return std::make_unique<DutyCycleActuator>(throttle);
+}
+
+std::unique_ptr<Actuator> make_worker_count_actuator(ThrottleState& throttle) {
+  return std::make_unique<WorkerCountActuator>(throttle);
+}
+
+std::vector<std::unique_ptr<Actuator>> hardware_actuators(const SysfsRoot& root, CapJournal& journal,
+                                                          std::vector<Probe>& probes, bool nvml) {
+  std::vector<std::unique_ptr<Actuator>> out;
+  rapl_actuators(root, journal, probes, out);
+  cpufreq_actuator(root, journal, probes, out);
+  if (!nvml) return out;
+  std::string why;
+  auto lib = detail::Nvml::open(why);
+  if (!lib) {
+    probes.push_back(Probe::actuator("nvml:gpu0", "hardware", "gpu", "libnvidia-ml.so.1", "W").because(why));
+    return out;
+  }
+  for (unsigned g = 0; g < lib->device_count(); ++g) {
+    double lo = 0, hi = 0, now = 0;
+    std::string error;
+    Probe p = Probe::actuator("nvml:gpu" + std::to_string(g), "hardware", "gpu",
+                              "nvmlDeviceSetPowerManagementLimit", "W");
+    if (lib->power_limit_range_w(g, lo, hi, error) && lib->power_limit_w(g, now, error)) {
+      p.available = true;
+      p.min = lo;
+      p.max = hi;
+      p.value = now;
+      out.push_back(std::make_unique<NvmlLimitActuator>(lib, g, lo, hi, journal));
+    } else {
+      p.reason = error;
+    }
+    probes.push_back(p);
+  }
+  return out;
+}
+
+double parse_cap_value(const std::string& text, const Actuator& a) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string suffix = text.substr(used);
+  std::transform(suffix.begin(), suffix.end(), suffix.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  const bool hz = a.unit() == "Hz";
+  double out = std::nan("");
+  if (used > 0) {
+    if (suffix == "%")
+      out = v / 100.0 * a.max();
+    else if (suffix.empty())
+      out = v;
+    else if (suffix == "w" && a.unit() == "W")
+      out = v;
+    else if (suffix == "mw" && a.unit() == "W")
+      out = v * 1e-3;
+    else if (hz && suffix == "ghz")
+      out = v * 1e9;
+    else if (hz && suffix == "mhz")
+      out = v * 1e6;
+    else if (hz && suffix == "khz")
+      out = v * 1e3;
+    else if (hz && suffix == "hz")
+      out = v;
+  }
+  if (std::isnan(out)) {
+    throw std::invalid_argument("cap value '" + text + "' for " + a.name() +
+                                " is not understood; give a number in " + a.unit() +
+                                (a.unit() == "W" ? " (e.g. 120W)"
+                                 : hz            ? " (e.g. 2.1GHz)"
+                                                 : "") +
+                                " or a percentage of its maximum (e.g. 60%)");
+  }
+  return out;
+}
+
+CapJournal::CapJournal(fs::path file) : file_(std::move(file)) {}
+
+fs::path CapJournal::default_path(const SysfsRoot& root) {
+  if (const char* env = std::getenv("JOULEBENCH_JOURNAL"); env != nullptr && *env != 0) return env;
+  if (!root.is_real()) return root("/var/lib/joulebench/caps-journal.json");
+  if (::geteuid() == 0) return "/var/lib/joulebench/caps-journal.json";
+  const char* home = std::getenv("HOME");
+  return fs::path(home != nullptr ? home : "/tmp") / ".local/state/joulebench/caps-journal.json";
+}
+
+std::vector<CapJournal::Entry> CapJournal::entries() const {
+  std::vector<Entry> out;
+  std::ifstream in(file_);
+  if (!in) return out;
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(in);  // named: a temporary would die before the loop
+    for (const auto& e : doc.at("entries")) {
+      out.push_back({e.at("name"), e.at("kind"), e.at("target"), e.at("original")});
+    }
+  } catch (const std::exception& ex) {
+    throw std::runtime_error("cap journal " + file_.string() + " is unreadable (" + ex.what() +
+                             "); inspect it and restore the listed values by hand");
+  }
+  return out;
+}
+
+void CapJournal::save(const std::vector<Entry>& entries) const {
+  if (entries.empty()) {
+    std::error_code ec;
+    fs::remove(file_, ec);
+    return;
+  }
+  nlohmann::json j{
+      {"schema", "joulebench-journal/1"}, {"pid", ::getpid()}, {"entries", nlohmann::json::array()}};
+  for (const auto& e : entries) {
+    j["entries"].push_back(
+        {{"name", e.name}, {"kind", e.kind}, {"target", e.target}, {"original", e.original}});
+  }
+  write_file_atomically(file_, j.dump(2) + "\n");
+}
+
+void CapJournal::record(const Entry& e) {
+  auto all = entries();
+  if (std::any_of(all.begin(), all.end(),
+                  [&](const Entry& x) { return x.target == e.target && x.kind == e.kind; }))
+    return;
+  all.push_back(e);
+  save(all);
+}
+
+void CapJournal::remove(const std::string& target) {
+  auto all = entries();
+  std::erase_if(all, [&](const Entry& x) { return x.target == target; });
+  save(all);
+}
+
+std::vector<std::string> CapJournal::restore_all(const std::vector<std::string>& targets) {
+  std::vector<std::string> report;
+  std::vector<Entry> left;
+  for (const Entry& e : entries()) {
+    if (!targets.empty() && std::find(targets.begin(), targets.end(), e.target) == targets.end()) {
+      left.push_back(e);
+      continue;
+    }
+    std::string error;
+    bool ok = false;
+    if (e.kind == "file") {
+      FileError fe;
+      ok = write_text(e.target, e.original, &fe) && read_text(e.target, &fe) == e.original;
+      if (!ok) error = fe.message.empty() ? "read back a different value" : fe.message;
+    } else if (e.kind == "nvml") {
+      std::string why;
+      auto nvml = detail::Nvml::open(why);
+      double now = 0;
+      ok = nvml &&
+           nvml->set_power_limit_w(static_cast<unsigned>(std::stoul(e.target)), std::stod(e.original),
+                                   error) &&
+           nvml->power_limit_w(static_cast<unsigned>(std::stoul(e.target)), now, error) &&
+           std::fabs(now - std::stod(e.original)) < 0.5;
+      if (!nvml) error = why;
+    }
+    report.push_back(ok ? "restored " + e.name + " (" + e.target + ") to " + e.original
+                        : "could not restore " + e.name + " (" + e.target + ") to " + e.original + ": " +
+                              error);
+    if (!ok) left.push_back(e);
+  }
+  save(left);
+  return report;
+}
+
+CapSession::~CapSession() {
+  try {
+    restore_all();
+  } catch (...) {
+    // The journal keeps what could not be restored; `joulebench restore` retries.
+  }
+}
+
+CapResult CapSession::apply(Actuator& actuator, double value) {
+  if (std::find(touched_.begin(), touched_.end(), &actuator) == touched_.end()) touched_.push_back(&actuator);
+  return actuator.set(value);
+}
+
+std::vector<std::string> CapSession::restore_all() {
+  std::vector<std::string> warnings;
+  for (Actuator* a : touched_) {
+    try {
+      a->restore();
+    } catch (const std::exception& e) {
+      warnings.push_back(a->name() + ": " + e.what());
+    }
+  }
+  touched_.clear();
+  return warnings;
+}
+
+}  // namespace joulebench::power

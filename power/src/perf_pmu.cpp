@@ -1,0 +1,138 @@
+// perf power PMU (energy-pkg, energy-cores, ...) read through perf_event_open.
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "joulebench/power/sensor.hpp"
+
+namespace joulebench::power {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class PerfEventSource final : public CounterSource {
+ public:
+  PerfEventSource(int fd) : fd_(fd) {}
+  ~PerfEventSource() override { ::close(fd_); }
+  std::optional<std::uint64_t> read_count(std::string& error) override {
+    std::uint64_t v = 0;
+    if (::read(fd_, &v, sizeof v) != static_cast<ssize_t>(sizeof v)) {
+      error = std::string("reading the perf counter failed: ") + std::strerror(errno);
+      return std::nullopt;
+    }
+    return v;
+  }
+
+ private:
+  int fd_;
+};
+
+class PerfEnergySensor final : public Sensor {
+ public:
+  PerfEnergySensor(PmuEvent ev, std::unique_ptr<CounterSource> source, std::string path)
+      : ev_(std::move(ev)), source_(std::move(source)), path_(std::move(path)) {}
+  std::string name() const override { return "perf:" + ev_.name; }
+  std::string domain() const override { return ev_.name.substr(ev_.name.find('-') + 1); }
+  Provenance provenance() const override { return Provenance::measured; }
+  bool is_counter() const override { return true; }
+  std::chrono::microseconds update_interval() const override { return 1ms; }
+  std::string path() const override { return path_; }
+  SensorReading read() override {
+    std::string error;
+    const auto count = source_->read_count(error);
+    if (!count) return {false, 0, error};
+    return {true, static_cast<double>(*count) * ev_.scale, {}};  // 64-bit count: no wrap in practice
+  }
+
+ private:
+  PmuEvent ev_;
+  std::unique_ptr<CounterSource> source_;
+  std::string path_;
+};
+
+std::string paranoid_hint(const SysfsRoot& root) {
+  const auto level = read_text(root("/proc/sys/kernel/perf_event_paranoid"));
+  return "perf_event_paranoid is " + level.value_or("unknown") +
+         "; system-wide power events need it <= 0 (sysctl kernel.perf_event_paranoid=0) or root";
+}
+
+}  // namespace
+
+std::vector<PmuEvent> parse_power_pmu(const SysfsRoot& root) {
+  const fs::path dir = root("/sys/bus/event_source/devices/power");
+  FileError e;
+  const auto type = read_u64(dir / "type", &e);
+  if (!type) throw std::runtime_error(e.message);
+  std::vector<PmuEvent> events;
+  for (const fs::path& f : list_dir(dir / "events", "energy-")) {
+    const std::string name = f.filename().string();
+    if (name.find('.') != std::string::npos) continue;
+    const auto spec = read_text(f, &e);
+    if (!spec || spec->rfind("event=", 0) != 0) {
+      throw std::runtime_error("unexpected perf event spec '" + spec.value_or("") + "' in " + f.string() +
+                               " (expected event=0xNN)");
+    }
+    PmuEvent ev{name, static_cast<std::uint32_t>(*type), std::stoull(spec->substr(6), nullptr, 0), 1.0,
+                "Joules"};
+    const auto scale = read_text(dir / "events" / (name + ".scale"));
+    if (scale) {
+      char* end = nullptr;
+      ev.scale = std::strtod(scale->c_str(), &end);
+      if (end == scale->c_str() || !(ev.scale > 0)) {
+        throw std::runtime_error("unexpected scale '" + *scale + "' in " +
+                                 (dir / "events" / (name + ".scale")).string());
+      }
+    }
+    ev.unit = read_text(dir / "events" / (name + ".unit")).value_or("Joules");
+    if (ev.unit != "Joules") {
+      throw std::runtime_error("perf event " + name + " has unit '" + ev.unit + "', expected Joules");
+    }
+    events.push_back(ev);
+  }
+  return events;
+}
+
+std::unique_ptr<Sensor> make_perf_sensor(const PmuEvent& event, std::unique_ptr<CounterSource> source,
+                                         std::string path) {
+  return std::make_unique<PerfEnergySensor>(event, std::move(source), std::move(path));
+}
+
+std::vector<std::unique_ptr<Sensor>> perf_sensors(const SysfsRoot& root, std::vector<Probe>& probes) {
+  std::vector<std::unique_ptr<Sensor>> out;
+  const std::string dir = root("/sys/bus/event_source/devices/power").string();
+  std::vector<PmuEvent> events;
+  try {
+    events = parse_power_pmu(root);
+  } catch (const std::exception& e) {
+    probes.push_back(Probe::sensor("perf:energy-pkg", "measured", "pkg", dir, 0.001)
+                         .because(std::string("no perf power PMU: ") + e.what()));
+    return out;
+  }
+  const int cpu = static_cast<int>(read_u64(root("/sys/bus/event_source/devices/power/cpumask")).value_or(0));
+  for (const PmuEvent& ev : events) {
+    Probe p =
+        Probe::sensor("perf:" + ev.name, "measured", ev.name.substr(7), dir + "/events/" + ev.name, 0.001);
+    perf_event_attr attr{};
+    attr.type = ev.type;
+    attr.size = sizeof attr;
+    attr.config = ev.config;
+    const int fd = static_cast<int>(::syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
+    if (fd < 0) {
+      const int err = errno;
+      p.reason = std::string("perf_event_open failed: ") + std::strerror(err) +
+                 (err == EACCES || err == EPERM ? " (" + paranoid_hint(root) + ")" : "");
+    } else {
+      p.available = true;
+      out.push_back(make_perf_sensor(ev, std::make_unique<PerfEventSource>(fd), p.path));
+    }
+    probes.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace joulebench::power

@@ -1,0 +1,295 @@
+// powercap (RAPL) and hwmon sensors, the estimated utilisation model, and discovery.
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "joulebench/power/sensor.hpp"
+#include "joulebench/power/topology.hpp"
+
+namespace joulebench::power {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+class PowercapSensor final : public Sensor {
+ public:
+  PowercapSensor(std::string name, std::string domain, fs::path energy, std::uint64_t range)
+      : name_(std::move(name)), domain_(std::move(domain)), energy_(std::move(energy)), counter_(range) {}
+  std::string name() const override { return name_; }
+  std::string domain() const override { return domain_; }
+  Provenance provenance() const override { return Provenance::measured; }
+  bool is_counter() const override { return true; }
+  std::chrono::microseconds update_interval() const override { return 1ms; }  // RAPL updates ~1 kHz
+  std::string path() const override { return energy_.string(); }
+  SensorReading read() override {
+    FileError e;
+    const auto raw = read_u64(energy_, &e);
+    if (!raw) return {false, 0, e.message};
+    return {true, static_cast<double>(counter_.update(*raw)) * 1e-6, {}};
+  }
+
+ private:
+  std::string name_, domain_;
+  fs::path energy_;
+  WrappingCounter counter_;
+};
+
+class HwmonSensor final : public Sensor {
+ public:
+  HwmonSensor(std::string name, fs::path file, bool energy, std::chrono::microseconds interval)
+      : name_(std::move(name)), file_(std::move(file)), energy_(energy), interval_(interval) {}
+  std::string name() const override { return name_; }
+  std::string domain() const override { return "hwmon"; }
+  Provenance provenance() const override { return Provenance::measured; }
+  bool is_counter() const override { return energy_; }
+  std::chrono::microseconds update_interval() const override { return interval_; }
+  std::string path() const override { return file_.string(); }
+  SensorReading read() override {
+    FileError e;
+    const auto raw = read_u64(file_, &e);
+    if (!raw) return {false, 0, e.message};
+    // energy*_input: microjoules; power*_input / power*_average: microwatts.
+    return {true, static_cast<double>(energy_ ? counter_.update(*raw) : *raw) * 1e-6, {}};
+  }
+
+ private:
+  std::string name_;
+  fs::path file_;
+  bool energy_;
+  std::chrono::microseconds interval_;
+  WrappingCounter counter_{UINT64_MAX};
+};
+
+struct CpuTimes {
+  std::uint64_t busy = 0, total = 0;
+  std::size_t cpus = 0;
+};
+
+std::optional<CpuTimes> read_proc_stat(const fs::path& file, std::string& error) {
+  std::ifstream in(file);
+  if (!in) {
+    error = "cannot read " + file.string() + " (needed by the estimated model)";
+    return std::nullopt;
+  }
+  CpuTimes t;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("cpu", 0) != 0) continue;
+    if (line.size() > 3 && std::isdigit(static_cast<unsigned char>(line[3]))) {
+      ++t.cpus;
+      continue;
+    }
+    std::istringstream fields(line.substr(3));
+    std::uint64_t v[8] = {};
+    for (auto& x : v) fields >> x;
+    // user nice system idle iowait irq softirq steal
+    t.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    t.total = t.busy + v[3] + v[4];
+  }
+  if (t.total == 0) {
+    error = "no aggregate cpu line in " + file.string();
+    return std::nullopt;
+  }
+  return t;
+}
+
+// P = idle + active * busy cores, busy cores from /proc/stat deltas; integrated into joules.
+class EstimatedCpuSensor final : public Sensor {
+ public:
+  EstimatedCpuSensor(fs::path stat, PowerModel model) : stat_(std::move(stat)), model_(std::move(model)) {}
+  std::string name() const override { return "estimated:cpu"; }
+  std::string domain() const override { return "cpu"; }
+  Provenance provenance() const override { return Provenance::estimated; }
+  bool is_counter() const override { return true; }
+  std::chrono::microseconds update_interval() const override { return 10ms; }  // USER_HZ ticks
+  std::string path() const override { return stat_.string() + " (model: " + model_.source + ")"; }
+  SensorReading read() override {
+    std::string error;
+    const auto now = std::chrono::steady_clock::now();
+    const auto t = read_proc_stat(stat_, error);
+    if (!t) return {false, 0, error};
+    if (last_) {
+      const double dt = std::chrono::duration<double>(now - last_time_).count();
+      const std::uint64_t dtotal = t->total - last_->total;
+      if (dtotal > 0) {
+        const double busy_cores = static_cast<double>(t->busy - last_->busy) / static_cast<double>(dtotal) *
+                                  static_cast<double>(std::max<std::size_t>(t->cpus, 1));
+        watts_ = model_.idle_watts + model_.active_watts_per_core * busy_cores;
+      }
+      joules_ += watts_ * dt;
+    }
+    if (!last_ || t->total != last_->total) {
+      last_ = t;
+    }
+    last_time_ = now;
+    return {true, joules_, {}};
+  }
+
+ private:
+  fs::path stat_;
+  PowerModel model_;
+  std::optional<CpuTimes> last_;
+  std::chrono::steady_clock::time_point last_time_;
+  double watts_ = 0, joules_ = 0;
+};
+
+std::string zone_name(const fs::path& zone) {
+  return read_text(zone / "name").value_or(zone.filename().string());
+}
+
+std::string rapl_domain(const std::string& name) {
+  for (const char* d : {"package", "core", "uncore", "dram", "psys"}) {
+    if (name.rfind(d, 0) == 0) return d;
+  }
+  return name;
+}
+
+}  // namespace
+
+std::string_view to_string(Provenance p) { return p == Provenance::measured ? "measured" : "estimated"; }
+
+std::uint64_t WrappingCounter::update(std::uint64_t raw) {
+  if (last_) {
+    if (raw >= *last_) {
+      total_ += raw - *last_;
+    } else {
+      total_ += (range_ - *last_) + raw;
+      ++wraps_;
+    }
+  }
+  last_ = raw;
+  return total_;
+}
+
+PowerModel generic_power_model(std::size_t cores) {
+  return {10.0 + 0.5 * static_cast<double>(cores), 4.0,
+          "generic default (idle 10 W + 0.5 W/core, 4 W per busy core)"};
+}
+
+PowerModel load_power_model(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in)
+    throw std::runtime_error("cannot read calibration file " + file.string() +
+                             "; run `joulebench calibrate` or omit --calibration");
+  try {
+    const auto j = nlohmann::json::parse(in);
+    PowerModel m{j.at("idle_watts").get<double>(), j.at("active_watts_per_core").get<double>(),
+                 "calibration " + file.string()};
+    if (!(m.idle_watts >= 0) || !(m.active_watts_per_core >= 0))
+      throw std::runtime_error("negative coefficients");
+    return m;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("calibration file " + file.string() + " is not valid (" + e.what() +
+                             "); it needs idle_watts and active_watts_per_core");
+  }
+}
+
+std::vector<std::unique_ptr<Sensor>> powercap_sensors(const SysfsRoot& root, std::vector<Probe>& probes) {
+  std::vector<std::unique_ptr<Sensor>> out;
+  const fs::path base = root("/sys/class/powercap");
+  if (list_dir(base, "intel-rapl:").empty()) {
+    probes.push_back(Probe::sensor("powercap:package-0", "measured", "package", base.string(), 0.001)
+                         .because("no RAPL zones under " + base.string() +
+                                  " (intel_rapl / rapl driver not loaded, or a VM without RAPL)"));
+  }
+  for (const fs::path& zone : list_dir(base, "intel-rapl:")) {
+    const std::string id = zone.filename().string();
+    std::string name = zone_name(zone);
+    // Sub-zone intel-rapl:0:1 is named under its parent: powercap:package-0/dram.
+    if (std::count(id.begin(), id.end(), ':') == 2)
+      name = zone_name(base / id.substr(0, id.rfind(':'))) + "/" + name;
+    Probe p = Probe::sensor("powercap:" + name, "measured", rapl_domain(zone_name(zone)),
+                            (zone / "energy_uj").string(), 0.001);
+    FileError e;
+    const auto range = read_u64(zone / "max_energy_range_uj", &e);
+    if (range && read_u64(zone / "energy_uj", &e)) {
+      p.available = true;
+      out.push_back(std::make_unique<PowercapSensor>(p.name, p.domain, zone / "energy_uj", *range));
+    } else {
+      p.reason = e.message;
+    }
+    probes.push_back(p);
+  }
+  return out;
+}
+
+std::vector<std::unique_ptr<Sensor>> hwmon_sensors(const SysfsRoot& root, std::vector<Probe>& probes) {
+  std::vector<std::unique_ptr<Sensor>> out;
+  const std::size_t before = probes.size();
+  for (const fs::path& dir : list_dir(root("/sys/class/hwmon"), "hwmon")) {
+    const std::string chip = read_text(dir / "name").value_or(dir.filename().string());
+    const auto interval_ms = read_u64(dir / "update_interval");
+    for (const char* prefix : {"energy", "power"}) {
+      for (const fs::path& f : list_dir(dir, prefix)) {
+        const std::string file = f.filename().string();
+        const bool energy = std::string(prefix) == "energy";
+        const bool wanted =
+            energy ? file.ends_with("_input") : (file.ends_with("_input") || file.ends_with("_average"));
+        if (!wanted) continue;
+        const std::string channel = file.substr(0, file.find('_'));
+        const std::string label = read_text(dir / (channel + "_label")).value_or(channel);
+        const auto interval =
+            std::chrono::microseconds(interval_ms ? *interval_ms * 1000 : (energy ? 1000 : 100000));
+        Probe p =
+            Probe::sensor("hwmon:" + chip + "/" + label + (file.ends_with("_average") ? "-avg" : ""),
+                          "measured", "hwmon", f.string(), static_cast<double>(interval.count()) * 1e-6);
+        FileError e;
+        if (read_u64(f, &e)) {
+          p.available = true;
+          out.push_back(std::make_unique<HwmonSensor>(p.name, f, energy, interval));
+        } else {
+          p.reason = e.message;
+        }
+        probes.push_back(p);
+      }
+    }
+  }
+  if (probes.size() == before) {
+    probes.push_back(
+        Probe::sensor("hwmon:energy", "measured", "hwmon", root("/sys/class/hwmon").string(), 0.001)
+            .because("no hwmon energy or power inputs under " + root("/sys/class/hwmon").string()));
+  }
+  return out;
+}
+
+std::unique_ptr<Sensor> estimated_cpu_sensor(const SysfsRoot& root, const PowerModel& model) {
+  return std::make_unique<EstimatedCpuSensor>(root("/proc/stat"), model);
+}
+
+SensorSet discover_sensors(const DiscoveryOptions& options) {
+  SensorSet set;
+  auto add = [&](std::vector<std::unique_ptr<Sensor>> more) {
+    for (auto& s : more) set.sensors.push_back(std::move(s));
+  };
+  add(powercap_sensors(options.root, set.probes));
+  add(perf_sensors(options.root, set.probes));
+  add(hwmon_sensors(options.root, set.probes));
+  if (options.nvml) add(nvml_sensors(set.probes));
+  const PowerModel model =
+      options.calibration ? load_power_model(*options.calibration) : generic_power_model(topology().cores);
+  auto estimated = estimated_cpu_sensor(options.root, model);
+  std::string error = estimated->read().error;
+  set.probes.push_back(
+      Probe::sensor("estimated:cpu", "estimated", "cpu", estimated->path(), 0.01).because(error));
+  if (error.empty()) set.sensors.push_back(std::move(estimated));
+
+  const auto pick = [&](auto pred) {
+    for (auto& s : set.sensors) {
+      if (pred(*s)) set.primary.push_back(s.get());
+    }
+    return !set.primary.empty();
+  };
+  pick([](const Sensor& s) {
+    return s.name().rfind("powercap:package", 0) == 0 && s.name().find('/') == std::string::npos;
+  }) ||
+      pick([](const Sensor& s) { return s.name() == "perf:energy-pkg"; }) ||
+      pick([](const Sensor& s) { return s.name().rfind("hwmon:", 0) == 0 && s.is_counter(); }) ||
+      pick([](const Sensor& s) { return s.provenance() == Provenance::estimated; });
+  return set;
+}
+
+}  // namespace joulebench::power

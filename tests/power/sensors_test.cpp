@@ -1,0 +1,229 @@
+// Sensors through fake powercap, perf-PMU-shaped and hwmon trees: watts within 1% of the
+// simulated power through counter wraps; and the specific error for each broken file.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "fake_tree.hpp"
+#include "joulebench/power/sampler.hpp"
+#include "joulebench/power/sensor.hpp"
+
+namespace joulebench::power {
+namespace {
+
+using testing::CounterWriter;
+using testing::FakeTree;
+using namespace std::chrono_literals;
+
+// Samples `sensor` for `seconds` and returns the average watts over the middle of the window.
+double measured_watts(Sensor& sensor, double seconds, std::size_t* gaps = nullptr) {
+  Sampler sampler({&sensor}, {});
+  sampler.start();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  const double t1 = sampler.now() - 0.01;
+  sampler.stop();
+  if (gaps != nullptr) *gaps = sampler.gaps(0);
+  const auto w = energy_in_window(sampler.sensor_series(0), sensor.is_counter(), 0.05, t1);
+  EXPECT_TRUE(w.ok);
+  return w.watts;
+}
+
+TEST(WrappingCounter, UnfoldsWraps) {
+  WrappingCounter c(1000);
+  EXPECT_EQ(c.update(900), 0u);
+  EXPECT_EQ(c.update(950), 50u);
+  EXPECT_EQ(c.update(20), 120u);  // wrapped: 50 to the top, 20 after
+  EXPECT_EQ(c.update(500), 600u);
+  EXPECT_EQ(c.wraps(), 1u);
+}
+
+TEST(Powercap, DiscoversZonesAndSubZonesByName) {
+  FakeTree tree;
+  tree.add_rapl(0, 1000000000);
+  tree.add_rapl(1, 1000000000);
+  std::vector<Probe> probes;
+  const auto sensors = powercap_sensors(SysfsRoot(tree.root()), probes);
+  ASSERT_EQ(sensors.size(), 4u);
+  EXPECT_EQ(sensors[0]->name(), "powercap:package-0");
+  EXPECT_EQ(sensors[1]->name(), "powercap:package-0/dram");
+  EXPECT_EQ(sensors[1]->domain(), "dram");
+  EXPECT_EQ(sensors[2]->name(), "powercap:package-1");
+  EXPECT_EQ(sensors[0]->provenance(), Provenance::measured);
+  const SensorSet set = discover_sensors({SysfsRoot(tree.root()), std::nullopt, false});
+  ASSERT_EQ(set.primary.size(), 2u);  // both packages, not the dram sub-zones
+  EXPECT_EQ(set.primary[1]->name(), "powercap:package-1");
+}
+
+TEST(Powercap, WattsWithinOnePercentThroughSeveralWraps) {
+  FakeTree tree;
+  // 20 J range at 60 W: a wrap every 0.33 s, four or more in the window.
+  tree.add_rapl(0, 20000000);
+  CounterWriter writer(tree, "/sys/class/powercap/intel-rapl:0/energy_uj", 60.0, 1e-6, 20000000);
+  std::vector<Probe> probes;
+  auto sensors = powercap_sensors(SysfsRoot(tree.root()), probes);
+  EXPECT_NEAR(measured_watts(*sensors[0], 1.5), 60.0, 0.6);
+}
+
+TEST(PerfPmu, ParsesEventsAndScalesCounts) {
+  FakeTree tree;
+  const std::string dir = "/sys/bus/event_source/devices/power";
+  tree.write(dir + "/type", "23");
+  tree.write(dir + "/cpumask", "0");
+  tree.write(dir + "/events/energy-pkg", "event=0x02");
+  tree.write(dir + "/events/energy-pkg.scale", "2.3283064365386962890625e-10");
+  tree.write(dir + "/events/energy-pkg.unit", "Joules");
+  tree.write(dir + "/events/energy-cores", "event=0x01");
+  const auto events = parse_power_pmu(SysfsRoot(tree.root()));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].name, "energy-pkg");
+  EXPECT_EQ(events[1].type, 23u);
+  EXPECT_EQ(events[1].config, 2u);
+  EXPECT_DOUBLE_EQ(events[1].scale, 2.3283064365386962890625e-10);
+
+  // The perf counter itself comes from perf_event_open; here a file stands in for the fd.
+  struct FileSource : CounterSource {
+    std::filesystem::path file;
+    std::optional<std::uint64_t> read_count(std::string& error) override {
+      FileError e;
+      auto v = read_u64(file, &e);
+      if (!v) error = e.message;
+      return v;
+    }
+  };
+  auto source = std::make_unique<FileSource>();
+  source->file = tree.root() / "count";
+  tree.write("/count", "0");
+  CounterWriter writer(tree, "/count", 35.0, events[1].scale, 0);
+  auto sensor = make_perf_sensor(events[1], std::move(source), "fake");
+  EXPECT_EQ(sensor->name(), "perf:energy-pkg");
+  EXPECT_NEAR(measured_watts(*sensor, 1.0), 35.0, 0.35);
+}
+
+TEST(PerfPmu, MalformedSpecIsNamed) {
+  FakeTree tree;
+  tree.write("/sys/bus/event_source/devices/power/type", "23");
+  tree.write("/sys/bus/event_source/devices/power/events/energy-pkg", "umask=7");
+  try {
+    (void)parse_power_pmu(SysfsRoot(tree.root()));
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'umask=7'"), std::string::npos);
+  }
+}
+
+TEST(Hwmon, EnergyCounterAndPowerAverage) {
+  FakeTree tree;
+  const std::string dir = "/sys/class/hwmon/hwmon3";
+  tree.write(dir + "/name", "amd_energy");
+  tree.write(dir + "/energy1_label", "Esocket0");
+  tree.write(dir + "/energy1_input", "0");
+  tree.write(dir + "/power1_average", "42500000");  // 42.5 W in microwatts
+  tree.write(dir + "/update_interval", "1");        // ms
+  CounterWriter writer(tree, dir + "/energy1_input", 80.0, 1e-6, 0);
+  std::vector<Probe> probes;
+  auto sensors = hwmon_sensors(SysfsRoot(tree.root()), probes);
+  ASSERT_EQ(sensors.size(), 2u);
+  EXPECT_EQ(sensors[0]->name(), "hwmon:amd_energy/Esocket0");
+  EXPECT_TRUE(sensors[0]->is_counter());
+  EXPECT_FALSE(sensors[1]->is_counter());
+  EXPECT_NEAR(measured_watts(*sensors[0], 1.0), 80.0, 0.8);
+  EXPECT_NEAR(measured_watts(*sensors[1], 0.3), 42.5, 1e-6);
+}
+
+TEST(SensorErrors, MissingGarbageAndUnreadableFilesAreNamed) {
+  FakeTree tree;
+  tree.add_rapl(0, 1000000);
+  const auto energy = tree.root() / "sys/class/powercap/intel-rapl:0/energy_uj";
+  std::vector<Probe> probes;
+  auto sensors = powercap_sensors(SysfsRoot(tree.root()), probes);
+  ASSERT_EQ(sensors.size(), 2u);
+
+  tree.write("/sys/class/powercap/intel-rapl:0/energy_uj", "12abc");
+  auto r = sensors[0]->read();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("unexpected contents '12abc'"), std::string::npos) << r.error;
+
+  std::filesystem::remove(energy);
+  r = sensors[0]->read();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("No such file"), std::string::npos) << r.error;
+
+  // A failed read is a gap in the sampler, never a crash.
+  std::size_t gaps = 0;
+  Sampler sampler({sensors[0].get()}, {});
+  sampler.start();
+  std::this_thread::sleep_for(20ms);
+  sampler.stop();
+  gaps = sampler.gaps(0);
+  EXPECT_GT(gaps, 0u);
+  EXPECT_NE(sampler.last_error(0).find("energy_uj"), std::string::npos);
+}
+
+TEST(SensorErrors, PermissionDeniedNamesTheCveAndTheChoices) {
+  FakeTree tree;
+  tree.add_rapl(0, 1000000);
+  const auto energy = tree.root() / "sys/class/powercap/intel-rapl:0/energy_uj";
+  std::filesystem::permissions(energy,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(tree.root(), std::filesystem::perms::all, std::filesystem::perm_options::add);
+  // Root reads anything, so drop to an unprivileged user in a child to get a real EACCES.
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::geteuid() == 0 && ::setuid(65534) != 0) ::_exit(3);
+    FileError e;
+    const auto v = read_u64(energy, &e);
+    const bool ok = !v && e.message.find("CVE-2020-8694") != std::string::npos &&
+                    e.message.find("run as root") != std::string::npos &&
+                    e.message.find("estimated model") != std::string::npos;
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(Estimated, LabelsItselfAndFollowsBusyTime) {
+  FakeTree tree;
+  tree.write("/proc/stat",
+             "cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 50 0 50 400 0 0 0 0\ncpu1 50 0 50 400 0 0 0 0");
+  const PowerModel model{10.0, 5.0, "test"};
+  auto s = estimated_cpu_sensor(SysfsRoot(tree.root()), model);
+  EXPECT_EQ(s->name(), "estimated:cpu");
+  EXPECT_EQ(s->provenance(), Provenance::estimated);
+  ASSERT_TRUE(s->read().ok);
+  // One of two CPUs fully busy for the next interval: 10 + 5 * 1 = 15 W.
+  tree.write("/proc/stat",
+             "cpu  200 0 200 1000 0 0 0 0 0 0\ncpu0 100 0 100 400 0 0 0 0\ncpu1 100 0 100 600 0 0 0 0");
+  std::this_thread::sleep_for(100ms);
+  const double j1 = s->read().value;
+  std::this_thread::sleep_for(100ms);
+  const double j2 = s->read().value;
+  EXPECT_NEAR((j2 - j1) / 0.1, 15.0, 2.0);
+}
+
+TEST(Estimated, CalibrationFileIsValidated) {
+  FakeTree tree;
+  tree.write("/cal.json", R"({"idle_watts": 12.5, "active_watts_per_core": 3.25})");
+  const PowerModel m = load_power_model(tree.root() / "cal.json");
+  EXPECT_DOUBLE_EQ(m.idle_watts, 12.5);
+  tree.write("/bad.json", R"({"idle_watts": "x"})");
+  EXPECT_THROW(load_power_model(tree.root() / "bad.json"), std::runtime_error);
+  EXPECT_THROW(load_power_model(tree.root() / "missing.json"), std::runtime_error);
+}
+
+TEST(Accounting, EnergyWindowsFromCountersAndPower) {
+  Series counter{{0, 1, 2, 3}, {100, 110, 130, 160}};
+  auto w = energy_in_window(counter, true, 0.5, 2.5);
+  EXPECT_TRUE(w.ok);
+  EXPECT_NEAR(w.joules, 145 - 105, 1e-9);
+  Series power{{0, 1, 2}, {10, 20, 30}};
+  w = energy_in_window(power, false, 0, 2);
+  EXPECT_NEAR(w.joules, 40, 1e-9);
+  EXPECT_NEAR(w.watts, 20, 1e-9);
+  EXPECT_FALSE(energy_in_window(power, false, 0, 5).ok);  // not covered
+}
+
+}  // namespace
+}  // namespace joulebench::power
