@@ -16,5 +16,8 @@ int cmd_power(const std::vector<std::string>& args);
 int cmd_measure(const std::vector<std::string>& args);
 int cmd_cap(const std::vector<std::string>& args);
 int cmd_restore(const std::vector<std::string>& args);
+int cmd_run(const std::vector<std::string>& args);
+int cmd_compare(const std::vector<std::string>& args);
+int cmd_merge(const std::vector<std::string>& args);
 
 }  // namespace joulebench::cli

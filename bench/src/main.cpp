@@ -18,6 +18,12 @@ constexpr const char* kUsage = R"(joulebench — how much work a joule buys, and
 usage: joulebench COMMAND [OPTIONS]
 
 commands:
+  run      [--quick] [--workloads sha256d,ffn-b1,ffn-b32[:dtype]] [--actuators duty,workers,...]
+           [--levels 100,90,...,10] [--out DIR] [--allow-hw-caps] [--sysfs-root DIR] [--no-progress]
+           the main job: idle baseline, efficiency, cap sweeps and throttle step responses per
+           workload; writes DIR/{results.json,curves.csv,steps.csv,steps_timeseries.csv,report.html}
+  compare  BASE.json NEW.json [--threshold PCT]   regression check (exit 1 on a regression)
+  merge    DIR... [--csv FILE]                    one table and one CSV from many machines
   mine     [--header HEX] [--start N] [--count N] [--threads N] [--kernel NAME]
            [--share-bits HEX | --difficulty D] [--duration SECONDS] [--batch N] [--no-pin]
            [--coinbase HEX --extranonce-offset N [--merkle-branch H,H,...]] [--json]
@@ -52,7 +58,8 @@ int main(int argc, char** argv) {
   const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
       {"hash", cmd_hash},   {"mine", cmd_mine},       {"kernels", cmd_kernels}, {"gemm", cmd_gemm},
       {"infer", cmd_infer}, {"sensors", cmd_sensors}, {"power", cmd_power},     {"measure", cmd_measure},
-      {"cap", cmd_cap},     {"restore", cmd_restore}};
+      {"cap", cmd_cap},     {"restore", cmd_restore}, {"run", cmd_run},         {"compare", cmd_compare},
+      {"merge", cmd_merge}};
   const auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "joulebench: error: unknown command '%s'; run `joulebench help` for the list\n",

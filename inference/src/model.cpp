@@ -215,12 +215,17 @@ InferenceWorkload::InferenceWorkload(const ModelSpec& spec, const GemmKernelInfo
 
 std::string InferenceWorkload::name() const {
   const ModelSpec& s = model_.spec();
-  return s.name + "-b" + std::to_string(s.batch) + "-" + std::string(to_string(s.dtype));
+  const std::string batch = "-b" + std::to_string(s.batch);
+  const bool named_batch = s.name.size() > batch.size() && s.name.ends_with(batch);  // "ffn-b1"
+  return s.name + (named_batch ? "" : batch) + "-" + std::string(to_string(s.dtype));
 }
 
 void InferenceWorkload::run(std::stop_token stop) {
   using clock = std::chrono::steady_clock;
-  latencies_ms_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    completions_.clear();
+  }
   GemmContext ctx;
   ctx.arena = &arena_;
   ctx.throttle = &throttle_;
@@ -229,8 +234,25 @@ void InferenceWorkload::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     const auto t0 = clock::now();
     if (!model_.forward(input_.data(), output_.data(), ctx)) break;
-    latencies_ms_.push_back(std::chrono::duration<double, std::milli>(clock::now() - t0).count());
+    const auto t1 = clock::now();
+    std::lock_guard lock(mutex_);
+    completions_.push_back({t1, std::chrono::duration<double, std::milli>(t1 - t0).count()});
   }
+}
+
+std::vector<double> InferenceWorkload::latencies_ms() const {
+  return latencies_ms(std::chrono::steady_clock::time_point::min(),
+                      std::chrono::steady_clock::time_point::max());
+}
+
+std::vector<double> InferenceWorkload::latencies_ms(std::chrono::steady_clock::time_point from,
+                                                    std::chrono::steady_clock::time_point to) const {
+  std::vector<double> out;
+  std::lock_guard lock(mutex_);
+  for (const Completion& c : completions_) {
+    if (c.end >= from && c.end <= to) out.push_back(c.ms);
+  }
+  return out;
 }
 
 }  // namespace joulebench::inference

@@ -15,6 +15,7 @@ Sampler::Sampler(std::vector<Sensor*> sensors, std::vector<const WorkCounters*> 
       epoch_(std::chrono::steady_clock::now()),
       width_(1 + sensors_.size() + counters_.size()),
       next_read_s_(sensors_.size(), 0.0),
+      last_read_s_(sensors_.size(), -1.0),
       gaps_(sensors_.size(), 0),
       last_error_(sensors_.size()),
       row_(width_) {
@@ -34,6 +35,15 @@ void Sampler::stop() {
   thread_.request_stop();
   thread_.join();
   take_sample(true);  // and a last one, so a window can end right away
+}
+
+double Sampler::seconds_at(std::chrono::steady_clock::time_point t) const {
+  return std::chrono::duration<double>(t - epoch_).count();
+}
+
+std::chrono::steady_clock::time_point Sampler::instant(double seconds) const {
+  return epoch_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(seconds));
 }
 
 double Sampler::now() const {
@@ -62,6 +72,8 @@ void Sampler::take_sample(bool all_sensors) {
     const SensorReading r = sensors_[i]->read();
     if (r.ok) {
       row[1 + i] = r.value;
+      std::lock_guard lock(mutex_);
+      last_read_s_[i] = t;
     } else {
       std::lock_guard lock(mutex_);
       ++gaps_[i];
@@ -101,6 +113,22 @@ Series Sampler::sensor_series(std::size_t sensor) const {
 Series Sampler::counter_series(std::size_t counter) const {
   std::lock_guard lock(mutex_);
   return column(ring_, width_, config_.capacity, taken_.load(), 1 + sensors_.size() + counter);
+}
+
+bool Sampler::wait_until_read(double t) const {
+  double slowest = 0.001;
+  for (const Sensor* s : sensors_)
+    slowest = std::max(slowest, std::chrono::duration<double>(s->update_interval()).count());
+  const double deadline = now() + 2 * slowest + 0.005;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (std::all_of(last_read_s_.begin(), last_read_s_.end(), [&](double r) { return r >= t; }))
+        return true;
+    }
+    if (now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
 }
 
 std::size_t Sampler::gaps(std::size_t sensor) const {

@@ -2,8 +2,10 @@
 // on the GEMM; weights from a seed, no downloads. One inference = one forward pass of one batch.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,8 +104,11 @@ class InferenceWorkload final : public power::Workload {
   [[nodiscard]] std::size_t workers() const override { return arena_.threads(); }
   void run(std::stop_token stop) override;
 
-  /// Latencies (ms) of the inferences completed by the last run().
-  [[nodiscard]] const std::vector<double>& latencies_ms() const { return latencies_ms_; }
+  /// Latencies (ms) of the inferences completed by the last (or current) run().
+  [[nodiscard]] std::vector<double> latencies_ms() const;
+  /// Latencies (ms) of inferences that completed within [from, to]; safe while run() goes on.
+  [[nodiscard]] std::vector<double> latencies_ms(std::chrono::steady_clock::time_point from,
+                                                 std::chrono::steady_clock::time_point to) const;
   [[nodiscard]] Model& model() { return model_; }
 
  private:
@@ -112,7 +117,12 @@ class InferenceWorkload final : public power::Workload {
   power::ThrottleState throttle_;
   power::WorkCounters flops_;
   std::vector<float> input_, output_;
-  std::vector<double> latencies_ms_;
+  struct Completion {
+    std::chrono::steady_clock::time_point end;
+    double ms;
+  };
+  mutable std::mutex mutex_;
+  std::vector<Completion> completions_;
 };
 
 }  // namespace joulebench::inference

@@ -38,10 +38,16 @@ class Sampler {
   void stop();
   /// Seconds since construction on the sampler's monotonic clock (what the series use).
   [[nodiscard]] double now() const;
+  /// A steady_clock instant on the sampler's clock, and back.
+  [[nodiscard]] double seconds_at(std::chrono::steady_clock::time_point t) const;
+  [[nodiscard]] std::chrono::steady_clock::time_point instant(double seconds) const;
 
   [[nodiscard]] Series sensor_series(std::size_t sensor) const;
   [[nodiscard]] Series counter_series(std::size_t counter) const;
   [[nodiscard]] std::size_t gaps(std::size_t sensor) const;
+  /// Blocks until every sensor has a reading at or after `t` (so a window ending at t is
+  /// covered), at most two of the slowest sensor's intervals. False on timeout (gaps).
+  bool wait_until_read(double t) const;
   [[nodiscard]] std::string last_error(std::size_t sensor) const;
   [[nodiscard]] std::size_t samples_taken() const { return taken_.load(); }
   [[nodiscard]] const std::vector<Sensor*>& sensors() const { return sensors_; }
@@ -60,6 +66,7 @@ class Sampler {
   std::size_t width_;
   std::atomic<std::size_t> taken_{0};
   std::vector<double> next_read_s_;
+  std::vector<double> last_read_s_;
   std::vector<std::size_t> gaps_;
   std::vector<std::string> last_error_;
   std::vector<double> row_;

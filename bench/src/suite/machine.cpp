@@ -1,0 +1,139 @@
+// Machine and method disclosure for results.json.
+#include "suite/machine.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+#include "joulebench/inference/gemm.hpp"
+#include "joulebench/miner/kernel.hpp"
+#include "joulebench/power/actuator.hpp"
+#include "joulebench/power/cpu_features.hpp"
+#include "joulebench/power/topology.hpp"
+
+namespace joulebench::suite {
+namespace {
+
+using json = nlohmann::json;
+
+std::string now_iso() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::string cpuinfo_field(const power::SysfsRoot& root, const std::string& key) {
+  std::ifstream in(root("/proc/cpuinfo"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0 && line.find(':') != std::string::npos)
+      return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+// Every limiter we can read: software throttles are per workload (listed in the curves); here
+// the machine's own limits, whose values must be the same before and after.
+json limiters(const RunOptions& o) {
+  json out = json::array();
+  power::CapJournal journal(power::CapJournal::default_path(o.root));
+  std::vector<power::Probe> probes;
+  (void)power::hardware_actuators(o.root, journal, probes, o.root.is_real());
+  for (const auto& p : probes) {
+    out.push_back({{"name", p.name},
+                   {"unit", p.unit},
+                   {"value", p.value ? json(*p.value) : json()},
+                   {"readable", p.value.has_value()},
+                   {"reason", p.reason}});
+  }
+  return out;
+}
+
+}  // namespace
+
+json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, const std::string& energy_kind,
+                      const std::string& energy_sensor) {
+  utsname u{};
+  ::uname(&u);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const auto& topo = power::topology();
+  json machine{{"hostname", host},
+               {"cpu", power::cpu_brand()},
+               {"microcode", cpuinfo_field(o.root, "microcode")},
+               {"kernel", std::string(u.sysname) + " " + u.release},
+               {"governor", power::read_text(o.root("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"))
+                                .value_or("none (no cpufreq)")},
+               {"cores", topo.cores},
+               {"pus", topo.pus},
+               {"smt", topo.pus > topo.cores},
+               {"topology", topo.summary},
+               {"compiler", std::string("g++ ") + __VERSION__},
+               {"build", "Release -O3, baseline x86-64; ISA flags only on kernel translation units"}};
+  json sources = json::array();
+  for (const auto& s : sensors.sensors) {
+    const bool primary =
+        std::find(sensors.primary.begin(), sensors.primary.end(), s.get()) != sensors.primary.end();
+    sources.push_back({{"name", s->name()},
+                       {"kind", std::string(power::to_string(s->provenance()))},
+                       {"domain", s->domain()},
+                       {"path", s->path()},
+                       {"update_interval_s", std::chrono::duration<double>(s->update_interval()).count()},
+                       {"primary", primary}});
+  }
+  json unavailable = json::array();
+  for (const auto& p : sensors.probes) {
+    if (!p.available) unavailable.push_back({{"name", p.name}, {"reason", p.reason}});
+  }
+  const json kernels{{"sha256d", std::string(miner::default_kernel().name)},
+                     {"gemm_fp32", std::string(inference::find_gemm_kernel(inference::DType::fp32).name)},
+                     {"gemm_bf16", std::string(inference::find_gemm_kernel(inference::DType::bf16).name)},
+                     {"gemm_int8", std::string(inference::find_gemm_kernel(inference::DType::int8).name)}};
+  const Timing t = o.quick ? Timing::quick() : Timing{};
+  json method{{"quick", o.quick},
+              {"idle_s", t.idle_s},
+              {"warmup", "windows of " + std::to_string(t.warm_window_s) +
+                             " s until the CV of throughput < 2% and of power < 5% over 4 windows, at most " +
+                             std::to_string(t.warm_max_s) + " s"},
+              {"measure_window_s", t.measure_window_s},
+              {"repeats", t.repeats},
+              {"level_window_s", t.level_window_s},
+              {"step_hold_s", t.step_hold_s},
+              {"step_repeats", t.step_repeats},
+              {"sampler_period_ms", 1.0},
+              {"throughput_signal",
+               "work counters sampled at 1 kHz, rate over a trailing 20 ms window (two duty periods)"},
+              {"notes", o.quick ? "quick run: short windows, below METHOD.md's minimum durations"
+                                : "measured time per workload below MLPerf's 60 s where repeats x window < "
+                                  "60 s; see measured_seconds"}};
+  return {{"schema", "joulebench/1"},
+          {"complete", false},
+          {"quick", o.quick},
+          {"started_at", now_iso()},
+          {"machine", machine},
+          {"kernels", kernels},
+          {"seeds",
+           {{"mining_header", "block 800000, time rolled per 2^32 nonces"},
+            {"model_seed", 1},
+            {"input_seed", 8}}},
+          {"energy_kind", energy_kind},
+          {"energy_sensor", energy_sensor},
+          {"power_source", sources},
+          {"power_source_unavailable", unavailable},
+          {"method", method},
+          {"limiters", {{"before", limiters(o)}}},
+          {"workloads", json::array()}};
+}
+
+void finish_results(json& results, const RunOptions& o, bool complete) {
+  results["limiters"]["after"] = limiters(o);
+  results["finished_at"] = now_iso();
+  results["complete"] = complete;
+  results["interrupted"] = !complete;
+}
+
+}  // namespace joulebench::suite

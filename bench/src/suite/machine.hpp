@@ -1,0 +1,18 @@
+// Disclosure: machine, build, kernels, sensors, limiters before/after (METHOD.md "Disclose").
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "joulebench/power/sensor.hpp"
+#include "suite/run.hpp"
+
+namespace joulebench::suite {
+
+/// The results document before any measurement: schema, machine, kernels, power sources,
+/// method, limiters before, empty workloads, complete = false.
+nlohmann::json results_skeleton(const RunOptions& o, const power::SensorSet& sensors,
+                                const std::string& energy_kind, const std::string& energy_sensor);
+/// Adds limiters after, end time and `complete`.
+void finish_results(nlohmann::json& results, const RunOptions& o, bool complete);
+
+}  // namespace joulebench::suite

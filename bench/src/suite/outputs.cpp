@@ -1,0 +1,165 @@
+// results.json, CSV files and the summary table.
+#include "suite/outputs.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "joulebench/power/step_response.hpp"
+#include "joulebench/power/sysfs.hpp"
+
+namespace joulebench::suite {
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string cell(const json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) {
+    std::string s = v.get<std::string>();
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q(1, '"');
+    for (char c : s) {
+      q.push_back(c);
+      if (c == '"') q.push_back('"');  // CSV escapes a quote by doubling it
+    }
+    q.push_back('"');
+    return q;
+  }
+  if (v.is_number_float()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v.get<double>());
+    return buf;
+  }
+  return v.dump();
+}
+
+std::string row(const std::vector<json>& cells) {
+  std::string s;
+  for (std::size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + cell(cells[i]);
+  return s + "\n";
+}
+
+json at(const json& j, const char* a, const char* b = nullptr) {
+  if (!j.contains(a)) return nullptr;
+  if (b == nullptr) return j[a];
+  return j[a].contains(b) ? j[a][b] : json();
+}
+
+}  // namespace
+
+void write_results_json(const fs::path& dir, const json& results) {
+  power::write_file_atomically(dir / "results.json", results.dump(2) + "\n");
+}
+
+json load_results(const fs::path& file_or_dir) {
+  const fs::path file = fs::is_directory(file_or_dir) ? file_or_dir / "results.json" : file_or_dir;
+  std::ifstream in(file);
+  if (!in)
+    throw std::runtime_error("cannot read " + file.string() + "; give a results.json or a results directory");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(file.string() + " is not valid JSON (" + e.what() + ")");
+  }
+  if (j.value("schema", "") != "joulebench/1") {
+    throw std::runtime_error(file.string() + " has schema '" + j.value("schema", std::string("none")) +
+                             "', expected joulebench/1; re-run it with this version");
+  }
+  return j;
+}
+
+void record_step_series(json& rows, const std::string& workload, const std::string& actuator,
+                        const power::Series& units, const power::Series& energy, double t0, double t1,
+                        double power_window_s, const std::string& energy_kind) {
+  std::vector<double> tr, r, tp, p;
+  power::rate_series(units.t, units.v, 0.02, tr, r);
+  power::rate_series(energy.t, energy.v, power_window_s, tp, p);
+  for (std::size_t i = 0; i < tr.size(); ++i) {
+    if (tr[i] < t0 - 0.1 || tr[i] > t1) continue;
+    rows.push_back(
+        {workload, actuator, (tr[i] - t0) * 1e3, r[i], power::value_at({tp, p}, tr[i]), energy_kind});
+  }
+}
+
+std::string curves_csv(const json& results, bool with_header) {
+  std::string out =
+      with_header ? "host,workload,unit,actuator,level,setting,watts,energy_kind,sensor,throughput_per_s,"
+                    "joules_per_unit_gross,joules_per_unit_net,latency_p50_ms,latency_p99_ms,"
+                    "cap_binding_fraction,quick\n"
+                  : "";
+  const json host = results["machine"].value("hostname", "");
+  for (const auto& w : results["workloads"]) {
+    for (const auto& p : w.value("curve", json::array())) {
+      out +=
+          row({host, w["name"], w["unit"], p["actuator"], p["level"], p["setting"], p["watts"],
+               p["energy_kind"], results["energy_sensor"], p["throughput_per_s"],
+               at(p, "joules_per_unit", "gross"), at(p, "joules_per_unit", "net"), at(p, "latency_ms", "p50"),
+               at(p, "latency_ms", "p99"), p["cap_binding_fraction"], results["quick"]});
+    }
+  }
+  return out;
+}
+
+std::string steps_csv(const json& results, bool with_header) {
+  std::string out =
+      with_header ? "host,workload,actuator,direction,from,to,repeats,react_ms,react_ms_p95,settle_ms,"
+                    "settle_ms_p95,overshoot_pct,overshoot_pct_p95,unsettled,power_react_ms,power_settle_ms,"
+                    "power_sensor_interval_ms,energy_kind\n"
+                  : "";
+  const json host = results["machine"].value("hostname", "");
+  for (const auto& w : results["workloads"]) {
+    for (const auto& s : w.value("steps", json::array())) {
+      out += row({host, w["name"], s["actuator"], s["direction"], s["from"], s["to"], s["repeats"],
+                  s["react_ms"], s["react_ms_p95"], s["settle_ms"], s["settle_ms_p95"], s["overshoot_pct"],
+                  s["overshoot_pct_p95"], s["unsettled"], s["power_react_ms"], s["power_settle_ms"],
+                  s["power_sensor_interval_ms"], s["energy_kind"]});
+    }
+  }
+  return out;
+}
+
+void write_outputs(const fs::path& dir, const json& results, const json& timeseries) {
+  power::write_file_atomically(dir / "curves.csv", curves_csv(results));
+  power::write_file_atomically(dir / "steps.csv", steps_csv(results));
+  std::string ts = "workload,actuator,t_ms,throughput_per_s,watts,energy_kind\n";
+  for (const auto& r : timeseries) ts += row({r[0], r[1], r[2], r[3], r[4], r[5]});
+  power::write_file_atomically(dir / "steps_timeseries.csv", ts);
+  power::write_file_atomically(dir / "report.html", render_report(results, timeseries));
+  write_results_json(dir, results);
+}
+
+void print_summary(const json& results) {
+  const std::string kind = results.value("energy_kind", "estimated");
+  std::printf("\njoulebench run: %s, %s%s\n", results["machine"].value("cpu", "?").c_str(),
+              results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)",
+              results.value("quick", false) ? ", quick" : "");
+  std::printf("energy: %s from %s; idle %.2f W\n",
+              kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
+              results.value("energy_sensor", "?").c_str(), results["idle"].value("watts", 0.0));
+  std::printf("%-18s %-9s %-24s %12s %9s %13s %13s\n", "workload", "unit", "kernel", "units/s", "W",
+              "J/unit gross", "J/unit net");
+  for (const auto& w : results["workloads"]) {
+    if (!w.contains("throughput_per_s")) continue;
+    std::printf("%-18s %-9s %-24s %12.4g %9.2f %13.4g %13.4g  (%s)\n", w["name"].get<std::string>().c_str(),
+                w["unit"].get<std::string>().c_str(), w["kernel"].get<std::string>().c_str(),
+                w["throughput_per_s"].get<double>(), w["watts"].get<double>(),
+                w["joules_per_unit"]["gross"].get<double>(), w["joules_per_unit"]["net"].get<double>(),
+                kind.c_str());
+  }
+  std::printf("%-18s %-8s %-8s %11s %11s %11s %11s\n", "throttle step", "actuator", "dir", "react ms", "p95",
+              "settle ms", "p95");
+  for (const auto& w : results["workloads"]) {
+    for (const auto& s : w.value("steps", json::array())) {
+      const auto num = [](const json& v) { return v.is_null() ? std::string("-") : cell(v); };
+      std::printf("%-18s %-8s %-8s %11s %11s %11s %11s\n", w["name"].get<std::string>().c_str(),
+                  s["actuator"].get<std::string>().c_str(), s["direction"].get<std::string>().c_str(),
+                  num(s["react_ms"]).c_str(), num(s["react_ms_p95"]).c_str(), num(s["settle_ms"]).c_str(),
+                  num(s["settle_ms_p95"]).c_str());
+    }
+  }
+}
+
+}  // namespace joulebench::suite

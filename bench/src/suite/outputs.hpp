@@ -1,0 +1,35 @@
+// The results directory: results.json (schema joulebench/1, see results/SCHEMA.md), curves.csv,
+// steps.csv, steps_timeseries.csv and report.html, all derived from the one results document.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "joulebench/power/sampler.hpp"
+
+namespace joulebench::suite {
+
+/// results.json, written atomically (a reader never sees a torn file).
+void write_results_json(const std::filesystem::path& dir, const nlohmann::json& results);
+/// Reads and checks a results file; throws std::runtime_error naming the file and the problem
+/// (unreadable, not JSON, schema other than joulebench/1).
+nlohmann::json load_results(const std::filesystem::path& file_or_dir);
+
+/// Appends one step repeat's time series (relative to the first command) to `rows`.
+void record_step_series(nlohmann::json& rows, const std::string& workload, const std::string& actuator,
+                        const power::Series& units, const power::Series& energy, double t0, double t1,
+                        double power_window_s, const std::string& energy_kind);
+
+/// Writes every file of the results directory (results.json last).
+void write_outputs(const std::filesystem::path& dir, const nlohmann::json& results,
+                   const nlohmann::json& timeseries);
+/// CSV text of the curves / steps (header + one row each), for the files and for `merge`.
+std::string curves_csv(const nlohmann::json& results, bool with_header = true);
+std::string steps_csv(const nlohmann::json& results, bool with_header = true);
+/// The self-contained HTML report (inline SVG, no network).
+std::string render_report(const nlohmann::json& results, const nlohmann::json& timeseries);
+/// The short human summary table at the end of a run.
+void print_summary(const nlohmann::json& results);
+
+}  // namespace joulebench::suite

@@ -1,0 +1,48 @@
+// Progress line on stderr.
+#include "suite/progress.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace joulebench::suite {
+
+Progress::Progress(bool enabled)
+    : enabled_(enabled), tty_(::isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+
+void Progress::set_stage(const std::string& stage, const std::string& workload, const std::string& unit) {
+  stage_ = stage;
+  workload_ = workload;
+  unit_ = unit;
+  rate_ = 0;
+  if (enabled_ && !tty_) {
+    std::fprintf(stderr, "[%6.1f s] %s %s\n",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(),
+                 stage.c_str(), workload.c_str());
+  }
+  last_draw_ = {};
+  draw();
+}
+
+void Progress::set_rates(double rate, double watts, const std::string& energy_kind) {
+  rate_ = rate;
+  watts_ = watts;
+  kind_ = energy_kind;
+}
+
+void Progress::draw() {
+  if (!enabled_ || !tty_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_draw_ < std::chrono::milliseconds(200)) return;
+  last_draw_ = now;
+  std::fprintf(stderr, "\r\033[K[%6.1f s] %-22s %-16s", std::chrono::duration<double>(now - start_).count(),
+               stage_.c_str(), workload_.c_str());
+  if (rate_ > 0) std::fprintf(stderr, " %.4g %s/s  %.1f W (%s)", rate_, unit_.c_str(), watts_, kind_.c_str());
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (enabled_ && tty_) std::fprintf(stderr, "\r\033[K");
+}
+
+}  // namespace joulebench::suite

@@ -1,0 +1,26 @@
+// The live progress line: stage, workload, elapsed, current rate and watts. Redrawn in place on a
+// terminal; one line per stage otherwise (logs, CI).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace joulebench::suite {
+
+class Progress {
+ public:
+  explicit Progress(bool enabled);
+  void set_stage(const std::string& stage, const std::string& workload, const std::string& unit);
+  void set_rates(double rate, double watts, const std::string& energy_kind);
+  /// Redraws at most 5 times a second.
+  void draw();
+  void finish();
+
+ private:
+  bool enabled_, tty_;
+  std::string stage_, workload_, unit_, kind_;
+  double rate_ = 0, watts_ = 0;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+}  // namespace joulebench::suite

@@ -1,0 +1,184 @@
+// report.html: inline SVG charts (no scripts, no network). Estimated energy is labelled on every
+// chart that shows it.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "suite/outputs.hpp"
+
+namespace joulebench::suite {
+namespace {
+
+using json = nlohmann::json;
+
+struct Line {
+  std::string name;
+  std::vector<double> x, y;
+  bool points = true;
+};
+struct Marker {
+  double x;
+  std::string label;
+};
+
+const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
+
+std::string esc(const std::string& s) {
+  std::string o;
+  for (char c : s) o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+  return o;
+}
+
+std::string num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3g", v);
+  return b;
+}
+
+double nice_step(double span) {
+  const double raw = span / 5, mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double f = raw / mag;
+  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+}
+
+std::string svg_chart(const std::string& title, const std::string& xlabel, const std::string& ylabel,
+                      const std::vector<Line>& lines, const std::vector<Marker>& markers = {}) {
+  const double W = 600, H = 330, L = 70, R = 20, T = 30, B = 45;
+  double x0 = 1e300, x1 = -1e300, y0 = 0, y1 = -1e300;
+  for (const auto& l : lines) {
+    for (double v : l.x) x0 = std::min(x0, v), x1 = std::max(x1, v);
+    for (double v : l.y) y0 = std::min(y0, v), y1 = std::max(y1, v);
+  }
+  for (const auto& m : markers) x0 = std::min(x0, m.x), x1 = std::max(x1, m.x);
+  std::ostringstream s;
+  s << "<svg xmlns='http://www.w3.org/2000/svg' width='" << W << "' height='" << H << "' class='chart'>";
+  s << "<text x='" << W / 2 << "' y='18' text-anchor='middle' class='title'>" << esc(title) << "</text>";
+  if (x1 < x0 || y1 <= y0) {
+    s << "<text x='" << W / 2 << "' y='" << H / 2 << "' text-anchor='middle'>no data</text></svg>";
+    return s.str();
+  }
+  if (x1 == x0) x1 = x0 + 1;
+  y1 += 0.05 * (y1 - y0);
+  const auto X = [&](double v) { return L + (v - x0) / (x1 - x0) * (W - L - R); };
+  const auto Y = [&](double v) { return H - B - (v - y0) / (y1 - y0) * (H - T - B); };
+  for (int axis = 0; axis < 2; ++axis) {
+    const double lo = axis ? y0 : x0, hi = axis ? y1 : x1, step = nice_step(hi - lo);
+    for (double v = std::ceil(lo / step) * step; v <= hi + 1e-12; v += step) {
+      if (axis) {
+        s << "<line x1='" << L << "' x2='" << W - R << "' y1='" << Y(v) << "' y2='" << Y(v)
+          << "' class='grid'/>";
+        s << "<text x='" << L - 6 << "' y='" << Y(v) + 4 << "' text-anchor='end'>" << num(v) << "</text>";
+      } else {
+        s << "<line x1='" << X(v) << "' x2='" << X(v) << "' y1='" << T << "' y2='" << H - B
+          << "' class='grid'/>";
+        s << "<text x='" << X(v) << "' y='" << H - B + 16 << "' text-anchor='middle'>" << num(v) << "</text>";
+      }
+    }
+  }
+  s << "<text x='" << (L + W - R) / 2 << "' y='" << H - 8 << "' text-anchor='middle'>" << esc(xlabel)
+    << "</text>";
+  s << "<text transform='translate(14," << (T + H - B) / 2 << ") rotate(-90)' text-anchor='middle'>"
+    << esc(ylabel) << "</text>";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& l = lines[i];
+    const char* c = kColors[i % 6];
+    s << "<polyline fill='none' stroke='" << c << "' stroke-width='1.5' points='";
+    for (std::size_t k = 0; k < l.x.size(); ++k) s << X(l.x[k]) << "," << Y(l.y[k]) << " ";
+    s << "'/>";
+    if (l.points) {
+      for (std::size_t k = 0; k < l.x.size(); ++k)
+        s << "<circle cx='" << X(l.x[k]) << "' cy='" << Y(l.y[k]) << "' r='3' fill='" << c << "'/>";
+    }
+    s << "<text x='" << W - R - 4 << "' y='" << T + 14 + 14 * i << "' text-anchor='end' fill='" << c << "'>"
+      << esc(l.name) << "</text>";
+  }
+  for (const auto& m : markers) {
+    s << "<line x1='" << X(m.x) << "' x2='" << X(m.x) << "' y1='" << T << "' y2='" << H - B
+      << "' class='marker'/>";
+    s << "<text x='" << X(m.x) + 3 << "' y='" << T + 10 << "' class='mlabel'>" << esc(m.label) << "</text>";
+  }
+  return s.str() + "</svg>";
+}
+
+std::string workload_section(const json& w, const json& results, const json& timeseries) {
+  const bool est = results.value("energy_kind", "estimated") != "measured";
+  const std::string tag = est ? " (energy ESTIMATED)" : " (energy measured)";
+  const std::string unit = w.value("unit", "unit");
+  std::map<std::string, Line> tvw, jvl;
+  for (const auto& p : w.value("curve", json::array())) {
+    const std::string a = p["actuator"];
+    tvw[a].name = jvl[a].name = a;
+    tvw[a].x.push_back(p["watts"]);
+    tvw[a].y.push_back(p["throughput_per_s"]);
+    jvl[a].x.push_back(100.0 * p["level"].get<double>());
+    jvl[a].y.push_back(p["joules_per_unit"]["gross"]);
+  }
+  std::vector<Line> l1, l2;
+  for (auto& [k, v] : tvw) l1.push_back(v);
+  for (auto& [k, v] : jvl) l2.push_back(v);
+  std::ostringstream s;
+  s << "<h2>" << esc(w.value("name", "?")) << " <small>" << esc(unit) << ", kernel "
+    << esc(w.value("kernel", "?")) << ", " << w.value("threads", 0) << " threads</small></h2>";
+  if (w.contains("throughput_per_s")) {
+    s << "<p>" << num(w["throughput_per_s"]) << " " << esc(unit) << "/s at " << num(w["watts"]) << " W"
+      << (est ? " (estimated)" : " (measured)") << "; " << num(w["joules_per_unit"]["gross"]) << " J/"
+      << esc(unit) << " gross, " << num(w["joules_per_unit"]["net"]) << " net" << (est ? " (estimated)" : "")
+      << ".</p>";
+  }
+  s << svg_chart("Throughput vs power" + tag, "watts" + std::string(est ? " (estimated)" : ""), unit + "/s",
+                 l1);
+  s << svg_chart("Energy per " + unit + " vs cap level" + tag, "cap level (% of max)",
+                 "J/" + unit + std::string(est ? " (estimated)" : ""), l2);
+  const double hold_ms = 1e3 * results["method"].value("step_hold_s", 1.0);
+  for (const auto& st : w.value("steps", json::array())) {
+    if (st.value("direction", "") != "down") continue;
+    const std::string a = st["actuator"];
+    Line thr{"throughput", {}, {}, false};
+    for (const auto& r : timeseries) {
+      if (r[0] == w["name"] && r[1] == a) {
+        thr.x.push_back(r[2]);
+        thr.y.push_back(r[3]);
+      }
+    }
+    std::vector<Marker> marks{{0, "cap"}, {hold_ms, "restore"}};
+    if (!st["react_ms"].is_null()) marks.push_back({st["react_ms"].get<double>(), "react"});
+    if (!st["settle_ms"].is_null()) marks.push_back({st["settle_ms"].get<double>(), "settle"});
+    s << svg_chart("Step response, " + a + " 100% -> " +
+                       num(100 * st["to"].get<double>() / st["from"].get<double>()) +
+                       "% -> 100% (first repeat)",
+                   "ms after the cap command", unit + "/s", {thr}, marks);
+  }
+  return s.str();
+}
+
+}  // namespace
+
+std::string render_report(const json& results, const json& timeseries) {
+  std::ostringstream s;
+  const bool est = results.value("energy_kind", "estimated") != "measured";
+  s << "<!doctype html><html><head><meta charset='utf-8'><title>joulebench report</title><style>"
+       "body{font:14px sans-serif;margin:24px;max-width:1260px}svg.chart{margin:6px;border:1px solid #ddd}"
+       "svg text{font:11px sans-serif}.title{font-weight:bold;font-size:12px}.grid{stroke:#eee}"
+       ".marker{stroke:#888;stroke-dasharray:4 3}.mlabel{fill:#555}.warn{background:#fff3cd;padding:8px}"
+       "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px "
+       "8px;text-align:right}</style></head><body>";
+  s << "<h1>joulebench report</h1><p>" << esc(results["machine"].value("cpu", "?")) << " &middot; "
+    << esc(results["machine"].value("hostname", "")) << " &middot; "
+    << esc(results["machine"].value("kernel", "")) << " &middot; "
+    << (results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)")
+    << (results.value("quick", false) ? " &middot; quick run" : "") << "</p>";
+  if (est) {
+    s << "<p class='warn'>No readable power sensor: every energy figure here is <b>estimated</b> by a "
+         "utilisation model ("
+      << esc(results.value("energy_sensor", "")) << "), not measured.</p>";
+  }
+  s << "<p>Idle " << num(results["idle"].value("watts", 0.0)) << " W"
+    << (est ? " (estimated)" : " (measured)") << ".</p>";
+  for (const auto& w : results["workloads"]) s << workload_section(w, results, timeseries);
+  s << "</body></html>\n";
+  return s.str();
+}
+
+}  // namespace joulebench::suite

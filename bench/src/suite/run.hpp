@@ -1,0 +1,46 @@
+// `joulebench run`: detect, idle baseline, per workload warm-up / measured repeats / cap sweep /
+// throttle step responses, and the results directory.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "joulebench/power/sysfs.hpp"
+
+namespace joulebench::suite {
+
+/// Durations of each stage; `quick()` is the CI/smoke variant (whole run < 60 s on 2 cores).
+struct Timing {
+  double idle_s = 5;
+  double warm_window_s = 1.0, warm_max_s = 20;  ///< steady = CV < thresholds over 4 windows
+  double measure_window_s = 10;
+  int repeats = 5;
+  double level_settle_s = 0.3, level_window_s = 2.5;
+  int step_repeats = 5;
+  double step_hold_s = 1.0;
+  double overhead_window_s = 0.5;
+  int overhead_pairs = 4;
+  static Timing quick();
+};
+
+struct RunOptions {
+  std::vector<std::string> workloads;  ///< empty: default_workloads()
+  std::vector<std::string> actuators;  ///< empty: duty, workers (+ hardware ones with allow_hw_caps)
+  std::vector<double> levels;          ///< fractions of each actuator's max; empty: 1.0 .. 0.1
+  bool quick = false;
+  bool allow_hw_caps = false;
+  std::filesystem::path out;
+  power::SysfsRoot root;
+  std::optional<std::filesystem::path> calibration;
+  std::size_t threads = 0;
+  bool pin = true;
+  bool progress = true;
+};
+
+/// Runs the suite and writes `out/` (results.json kept valid and marked incomplete throughout,
+/// complete at the end). Returns 0, or 130 when interrupted (partial results written).
+int run_suite(const RunOptions& options);
+
+}  // namespace joulebench::suite

@@ -1,0 +1,62 @@
+// Workload factory for the suite.
+#include "suite/workloads.hpp"
+
+#include <limits>
+#include <stdexcept>
+
+#include "joulebench/inference/model.hpp"
+#include "joulebench/miner/miner.hpp"
+
+namespace joulebench::suite {
+namespace {
+
+// Bitcoin block 800000, mined from nonce 0 upward and rolled in time as real miners do.
+constexpr const char* kMiningHeader =
+    "00601d3455bb9fbd966b3ea2dc42d0c22722e4c0c1729fad17210100000000000000000055087fab0c8f3f89f8"
+    "bcfd4df26c504d81b0a88e04907161838c0c53001af09135edbd64943805175e955e06";
+
+}  // namespace
+
+std::vector<std::string> default_workloads() { return {"sha256d", "ffn-b1", "ffn-b32"}; }
+
+std::unique_ptr<power::Workload> make_workload(const std::string& name, std::size_t threads, bool pin) {
+  if (name == "sha256d") {
+    miner::MinerConfig c;
+    c.header = miner::parse_header_hex(kMiningHeader);
+    c.target = miner::target_from_compact(c.header.bits);
+    c.duration_s = 1e9;  // stopped by the suite long before (finite: a deadline must fit the clock)
+    c.threads = threads;
+    c.pin = pin;
+    return std::make_unique<miner::Miner>(c);
+  }
+  const auto colon = name.find(':');
+  inference::ModelSpec spec;
+  try {
+    spec = inference::parse_model(name.substr(0, colon));
+    if (colon != std::string::npos) spec.dtype = inference::parse_dtype(name.substr(colon + 1));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("workload '" + name + "': " + e.what() + " (or use sha256d)");
+  }
+  return std::make_unique<inference::InferenceWorkload>(
+      spec, nullptr, threads == 0 ? power::topology().cores : threads, pin);
+}
+
+void validate_workload_name(const std::string& name) {
+  if (name == "sha256d") return;
+  const auto colon = name.find(':');
+  try {
+    (void)inference::parse_model(name.substr(0, colon));
+    if (colon != std::string::npos) (void)inference::parse_dtype(name.substr(colon + 1));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("workload '" + name + "': " + e.what() + " (or use sha256d)");
+  }
+}
+
+std::vector<double> latencies_ms(const power::Workload& w, std::chrono::steady_clock::time_point from,
+                                 std::chrono::steady_clock::time_point to) {
+  if (const auto* inf = dynamic_cast<const inference::InferenceWorkload*>(&w))
+    return inf->latencies_ms(from, to);
+  return {};
+}
+
+}  // namespace joulebench::suite

@@ -1,0 +1,23 @@
+// The workloads the suite can run, by name: "sha256d" (mining) and inference presets with an
+// optional dtype ("ffn-b1", "ffn-b32:int8", "mlp-small:bf16").
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "joulebench/power/workload.hpp"
+
+namespace joulebench::suite {
+
+/// Throws std::invalid_argument naming the unknown workload and the known ones.
+std::unique_ptr<power::Workload> make_workload(const std::string& name, std::size_t threads, bool pin);
+/// Per-inference latencies (ms) that completed within [from, to]; empty for non-inference workloads.
+std::vector<double> latencies_ms(const power::Workload& w, std::chrono::steady_clock::time_point from,
+                                 std::chrono::steady_clock::time_point to);
+/// Throws std::invalid_argument if `name` would not make a workload (without building it).
+void validate_workload_name(const std::string& name);
+/// The default set: mining, a latency-bound (batch 1) and a compute-bound (batch 32) inference.
+std::vector<std::string> default_workloads();
+
+}  // namespace joulebench::suite

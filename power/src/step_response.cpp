@@ -1,0 +1,76 @@
+// analyze_step, rate_series, percentile.
+#include "joulebench/power/step_response.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace joulebench::power {
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const double pos = std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(values.size() - 1);
+  const auto lo = static_cast<std::size_t>(pos);
+  const std::size_t hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
+}
+
+StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>& v, double t_cmd,
+                         double t_end, const StepOptions& o) {
+  StepMetrics m;
+  std::vector<double> pre, tail;
+  const double tail_start = t_end - o.tail_fraction * (t_end - t_cmd);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] >= t_cmd - o.pre_s && t[i] < t_cmd) pre.push_back(v[i]);
+    if (t[i] >= tail_start && t[i] <= t_end) tail.push_back(v[i]);
+  }
+  if (pre.empty() || tail.empty()) return m;
+  m.before = percentile(pre, 50);
+  m.after = percentile(tail, 50);
+  const double change = m.after - m.before;
+  m.upward = change > 0;
+  if (std::fabs(change) <= 1e-12) return m;
+  // A new level near zero (a pause) gets a band of 5% of the change, not of nothing.
+  const double band =
+      o.band * (std::fabs(m.after) < 0.05 * std::fabs(change) ? std::fabs(change) : std::fabs(m.after));
+  const double react_level = m.before + o.react_fraction * change;
+  double extreme = m.after;
+  std::optional<std::size_t> last_outside, last_in_hold;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] < t_cmd || t[i] > t_end) continue;
+    last_in_hold = i;
+    const bool past_react = m.upward ? v[i] >= react_level : v[i] <= react_level;
+    if (!m.react_ms && past_react) m.react_ms = (t[i] - t_cmd) * 1e3;
+    if (std::fabs(v[i] - m.after) > band) last_outside = i;
+    extreme = m.upward ? std::max(extreme, v[i]) : std::min(extreme, v[i]);
+  }
+  m.overshoot_pct = 100.0 * std::fabs(extreme - m.after) / std::fabs(change);
+  // Settled = the first sample after the last excursion; none if the hold ends outside the band.
+  if (!last_outside) {
+    m.settle_ms = 0.0;
+  } else if (last_in_hold && *last_outside < *last_in_hold) {
+    m.settle_ms = (t[*last_outside + 1] - t_cmd) * 1e3;
+  }
+  return m;
+}
+
+void rate_series(const std::vector<double>& t, const std::vector<double>& counts, double window_s,
+                 std::vector<double>& t_out, std::vector<double>& rate_out) {
+  t_out.clear();
+  rate_out.clear();
+  // The count at exactly t - window is interpolated between its neighbours, so every rate spans
+  // the same time (a window of whole duty periods then reads the same whatever the phase).
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double start = t[i] - window_s;
+    if (start < t.front()) continue;
+    while (j + 1 < i && t[j + 1] <= start) ++j;
+    const double span = t[j + 1] - t[j];
+    const double at_start =
+        span > 0 ? counts[j] + (counts[j + 1] - counts[j]) * (start - t[j]) / span : counts[j];
+    t_out.push_back(t[i]);
+    rate_out.push_back((counts[i] - at_start) / window_s);
+  }
+}
+
+}  // namespace joulebench::power
