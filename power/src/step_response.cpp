@@ -45,11 +45,13 @@ StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>
     extreme = m.upward ? std::max(extreme, v[i]) : std::min(extreme, v[i]);
   }
   m.overshoot_pct = 100.0 * std::fabs(extreme - m.after) / std::fabs(change);
-  // Settled = the first sample after the last excursion; none if the hold ends outside the band.
+  // Settled = the first sample after the last excursion, if the signal then stays in the band for
+  // at least min_dwell of the hold (a signal merely passing through at the end has not settled).
   if (!last_outside) {
     m.settle_ms = 0.0;
   } else if (last_in_hold && *last_outside < *last_in_hold) {
-    m.settle_ms = (t[*last_outside + 1] - t_cmd) * 1e3;
+    const double entered = t[*last_outside + 1];
+    if (t_end - entered >= o.min_dwell * (t_end - t_cmd)) m.settle_ms = (entered - t_cmd) * 1e3;
   }
   return m;
 }

@@ -22,6 +22,7 @@ struct StepOptions {
   double tail_fraction = 0.3;  ///< last part of the hold used for `after`
   double band = 0.05;          ///< settling band, fraction of the new level
   double react_fraction = 0.1;
+  double min_dwell = 0.1;  ///< settled only if it then stays in the band this share of the hold
 };
 
 /// t (s, ascending) and v; the command at t_cmd; the hold ends at t_end. Inverted (upward) steps

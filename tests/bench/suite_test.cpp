@@ -1,0 +1,221 @@
+// The suite: results schema round-trip, compare on doctored files, merge, a --quick end-to-end
+// run (files exist and parse, every energy figure labelled), and SIGINT leaving a valid partial.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "../power/fake_tree.hpp"
+#include "suite/outputs.hpp"
+#include "test_support.hpp"
+
+namespace joulebench::suite {
+namespace {
+
+using json = nlohmann::json;
+using testing::FakeTree;
+
+json sample_results(double throughput, double jpu, double spread_pct) {
+  const auto stats = [&](double mid) {
+    return json{{"median", mid},
+                {"p5", mid * (1 - spread_pct / 100)},
+                {"p95", mid * (1 + spread_pct / 100)},
+                {"min", mid * (1 - spread_pct / 100)},
+                {"max", mid * (1 + spread_pct / 100)},
+                {"n", 5}};
+  };
+  json w{{"name", "sha256d"},
+         {"unit", "hash"},
+         {"kernel", "avx512"},
+         {"threads", 2},
+         {"throughput_per_s", throughput},
+         {"watts", 20.0},
+         {"energy_kind", "estimated"},
+         {"joules_per_unit", {{"gross", jpu}, {"net", jpu / 2}, {"energy_kind", "estimated"}}},
+         {"spread", {{"throughput_per_s", stats(throughput)}, {"joules_per_unit_gross", stats(jpu)}}},
+         {"curve", json::array({{{"actuator", "duty"},
+                                 {"level", 0.5},
+                                 {"setting", 0.5},
+                                 {"watts", 15.0},
+                                 {"energy_kind", "estimated"},
+                                 {"throughput_per_s", throughput / 2},
+                                 {"joules_per_unit", {{"gross", jpu}, {"net", jpu}}},
+                                 {"cap_binding_fraction", 0.9}}})},
+         {"steps", json::array({{{"actuator", "duty"},
+                                 {"direction", "down"},
+                                 {"from", 1.0},
+                                 {"to", 0.3},
+                                 {"repeats", 3},
+                                 {"react_ms", 1.5},
+                                 {"react_ms_p95", 2.0},
+                                 {"settle_ms", 20.0},
+                                 {"settle_ms_p95", 21.0},
+                                 {"overshoot_pct", 1.0},
+                                 {"overshoot_pct_p95", 2.0},
+                                 {"unsettled", 0},
+                                 {"energy_kind", "estimated"}}})},
+         {"complete", true}};
+  return {{"schema", "joulebench/1"},
+          {"complete", true},
+          {"quick", true},
+          {"energy_kind", "estimated"},
+          {"energy_sensor", "estimated:cpu"},
+          {"machine", {{"hostname", "node1"}, {"cpu", "test cpu"}}},
+          {"idle", {{"watts", 10.0}, {"energy_kind", "estimated"}}},
+          {"method", {{"step_hold_s", 0.3}}},
+          {"workloads", json::array({w})}};
+}
+
+std::string save(const FakeTree& tree, const std::string& name, const json& j) {
+  tree.write("/" + name, j.dump());
+  return (tree.root() / name).string();
+}
+
+TEST(ResultsSchema, RoundTripsThroughTheFilesAndCsv) {
+  FakeTree tree;
+  const json r = sample_results(1e8, 2e-7, 1);
+  write_outputs(tree.root(), r,
+                json::array({json::array({"sha256d", "duty", -1.0, 1e8, 20.0, "estimated"})}));
+  EXPECT_EQ(load_results(tree.root()), r);
+  for (const char* f : {"results.json", "curves.csv", "steps.csv", "steps_timeseries.csv", "report.html"}) {
+    EXPECT_TRUE(std::filesystem::exists(tree.root() / f)) << f;
+  }
+  const std::string curves = curves_csv(r);
+  EXPECT_EQ(std::count(curves.begin(), curves.end(), '\n'), 2);
+  EXPECT_NE(curves.find("node1,sha256d,hash,duty,0.5,0.5,15,estimated"), std::string::npos) << curves;
+  const std::string html = render_report(r, json::array());
+  EXPECT_NE(html.find("estimated"), std::string::npos);
+  EXPECT_EQ(html.find("http"),
+            html.find("http://www.w3.org/2000/svg"));  // no network references but the SVG namespace
+}
+
+TEST(ResultsSchema, LoadRejectsOtherSchemasAndGarbage) {
+  FakeTree tree;
+  json other = sample_results(1, 1, 1);
+  other["schema"] = "joulebench/0";
+  EXPECT_THROW(load_results(save(tree, "old.json", other)), std::runtime_error);
+  tree.write("/bad.json", "{not json");
+  EXPECT_THROW(load_results(tree.root() / "bad.json"), std::runtime_error);
+  EXPECT_THROW(load_results(tree.root() / "missing.json"), std::runtime_error);
+}
+
+TEST(Compare, RegressionImprovementNoiseAndIncompatibleFiles) {
+  FakeTree tree;
+  const std::string base = save(tree, "base.json", sample_results(1e8, 2e-7, 1));
+  auto r =
+      testing::run_cli("compare " + base + " " + save(tree, "slow.json", sample_results(0.8e8, 2.5e-7, 1)));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("REGRESSION"), std::string::npos);
+  r = testing::run_cli("compare " + base + " " + save(tree, "fast.json", sample_results(1.2e8, 1.6e-7, 1)));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("improvement"), std::string::npos);
+  // -8% but both runs spread +-10%: noise, not a regression.
+  r = testing::run_cli("compare " + base + " " + save(tree, "noisy.json", sample_results(0.92e8, 2e-7, 10)) +
+                       " --threshold 5");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("noise"), std::string::npos);
+  json other = sample_results(1e8, 2e-7, 1);
+  other["schema"] = "joulebench/0";
+  r = testing::run_cli("compare " + base + " " + save(tree, "old.json", other));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(testing::run_cli("compare " + base + " /nonexistent.json").exit_code, 2);
+}
+
+TEST(Merge, OneTableAndOneCsvFromManyMachines) {
+  FakeTree tree;
+  json a = sample_results(1e8, 2e-7, 1), b = sample_results(2e8, 1e-7, 1);
+  b["machine"]["hostname"] = "node2";
+  tree.write("/node1/results.json", a.dump());
+  tree.write("/node2/results.json", b.dump());
+  const auto csv = tree.root() / "fleet.csv";
+  const auto r = testing::run_cli("merge " + (tree.root() / "node1").string() + " " +
+                                  (tree.root() / "node2").string() + " --csv " + csv.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(csv);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find("node1,sha256d"), std::string::npos) << all;
+  EXPECT_NE(all.find("node2,sha256d"), std::string::npos) << all;
+}
+
+// Every object carrying watts or joules must say where the figure came from.
+void expect_labelled(const json& j, const std::string& where) {
+  if (j.is_object()) {
+    bool energy = false;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      energy |= it.key().find("watts") != std::string::npos || it.key().find("joules") != std::string::npos;
+      expect_labelled(it.value(), where + "." + it.key());
+    }
+    if (energy) {
+      EXPECT_TRUE(j.contains("energy_kind") || j.contains("kind"))
+          << where << " has an energy figure without energy_kind";
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) expect_labelled(j[i], where + "[" + std::to_string(i) + "]");
+  }
+}
+
+TEST(RunQuick, EndToEndWritesEveryFileWithLabelledEnergy) {
+  FakeTree tree;
+  const auto out = tree.root() / "out";
+  const auto r = testing::run_cli("run --quick --no-progress --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json j = load_results(out);
+  EXPECT_TRUE(j["complete"].get<bool>());
+  EXPECT_TRUE(j["quick"].get<bool>());
+  ASSERT_EQ(j["workloads"].size(), 3u);
+  for (const auto& w : j["workloads"]) {
+    EXPECT_TRUE(w["complete"].get<bool>()) << w["name"];
+    EXPECT_GT(w["throughput_per_s"].get<double>(), 0) << w["name"];
+    EXPECT_FALSE(w["curve"].empty());
+    EXPECT_FALSE(w["steps"].empty());
+  }
+  EXPECT_TRUE(j["workloads"][1].contains("latency_ms"));
+  expect_labelled(j, "results");
+  for (const char* f : {"curves.csv", "steps.csv", "steps_timeseries.csv", "report.html"}) {
+    EXPECT_GT(std::filesystem::file_size(out / f), 100u) << f;
+  }
+  EXPECT_NE(r.output.find(j["energy_kind"].get<std::string>() == "measured" ? "measured" : "ESTIMATED"),
+            std::string::npos);
+}
+
+TEST(RunQuick, SigintLeavesAParseableIncompleteResult) {
+  FakeTree tree;
+  const auto out = tree.root() / "partial";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl(JOULEBENCH_BINARY, "joulebench", "run", "--quick", "--no-progress", "--workloads", "sha256d",
+            "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Interrupt once the first workload has started.
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    try {
+      if (!load_results(out)["workloads"].empty()) break;
+    } catch (const std::exception&) {
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  const json j = load_results(out);
+  EXPECT_FALSE(j["complete"].get<bool>());
+  EXPECT_TRUE(j["interrupted"].get<bool>());
+}
+
+TEST(RunErrors, BadWorkloadActuatorAndLevelsAreNamed) {
+  EXPECT_EQ(testing::run_cli("run --quick --workloads bitcoin").exit_code, 2);
+  const auto r = testing::run_cli("run --quick --actuators powercap:package-0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("--allow-hw-caps"), std::string::npos) << r.output;
+  EXPECT_NE(testing::run_cli("run --levels 150").output.find("--levels item '150'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace joulebench::suite

@@ -1,0 +1,105 @@
+// Step-response analysis on synthetic series with known reaction, settling and overshoot.
+#include "joulebench/power/step_response.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace joulebench::power {
+namespace {
+
+// 1 kHz samples of: `before` until t_cmd + delay, then a first-order move to `after` (tau),
+// plus an optional damped overshoot and noise.
+struct Synthetic {
+  std::vector<double> t, v;
+};
+Synthetic make(double before, double after, double delay, double tau, double overshoot = 0, double noise = 0,
+               double osc_period = 0.02) {
+  Synthetic s;
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> n(-noise, noise);
+  for (int i = 0; i <= 1500; ++i) {
+    const double t = i * 1e-3 - 0.3;  // command at t = 0
+    double v = before;
+    if (t > delay) {
+      const double x = t - delay;
+      v = after + (before - after) * std::exp(-x / tau);
+      v += overshoot * (after - before) * std::exp(-x / 0.05) * std::sin(2 * M_PI * x / osc_period);
+    }
+    s.t.push_back(t);
+    s.v.push_back(v + n(rng));
+  }
+  return s;
+}
+
+TEST(StepResponse, CleanDownStepHasTheAnalyticFigures) {
+  const auto s = make(100, 30, 0.005, 0.010);
+  const StepMetrics m = analyze_step(s.t, s.v, 0.0, 1.2);
+  EXPECT_NEAR(m.before, 100, 1e-6);
+  EXPECT_NEAR(m.after, 30, 1e-3);
+  ASSERT_TRUE(m.react_ms && m.settle_ms);
+  // 10% of the change after 5 ms + tau*ln(1/0.9) = 6.05 ms; within 5% of 30 after 5 + tau*ln(70/1.5) = 43.4
+  // ms.
+  EXPECT_NEAR(*m.react_ms, 6.05, 1.01);
+  EXPECT_NEAR(*m.settle_ms, 43.4, 1.01);
+  EXPECT_NEAR(m.overshoot_pct, 0, 1e-6);
+  EXPECT_FALSE(m.upward);
+}
+
+TEST(StepResponse, InvertedStepWithOvershoot) {
+  const auto s = make(30, 100, 0.002, 0.005, 0.3);
+  const StepMetrics m = analyze_step(s.t, s.v, 0.0, 1.2);
+  EXPECT_TRUE(m.upward);
+  ASSERT_TRUE(m.react_ms);
+  EXPECT_LT(*m.react_ms, 4);
+  EXPECT_GT(m.overshoot_pct, 5);
+  EXPECT_LT(m.overshoot_pct, 40);
+  ASSERT_TRUE(m.settle_ms);
+  EXPECT_GT(*m.settle_ms, 20);  // the ringing keeps it out of the band for a while
+}
+
+TEST(StepResponse, NoiseWithinTheBandStillSettles) {
+  const auto s = make(100, 50, 0.0, 0.01, 0, 1.0);  // +-1 on 50: inside the +-2.5 band
+  const StepMetrics m = analyze_step(s.t, s.v, 0.0, 1.2);
+  ASSERT_TRUE(m.settle_ms);
+  EXPECT_NEAR(*m.settle_ms, 10 * std::log(50 / 1.5), 5);
+}
+
+TEST(StepResponse, NeverSettlingIsReportedAsSuch) {
+  auto s = make(100, 50, 0.0, 0.01);
+  for (std::size_t i = 0; i < s.t.size(); ++i) {
+    if (s.t[i] > 0.05) s.v[i] += 10 * std::sin(2 * M_PI * s.t[i] / 0.1);  // +-20%: never inside
+  }
+  const StepMetrics m = analyze_step(s.t, s.v, 0.0, 1.2);
+  EXPECT_TRUE(m.react_ms.has_value());
+  EXPECT_FALSE(m.settle_ms.has_value());
+}
+
+TEST(StepResponse, StepToZeroUsesABandOfTheChange) {
+  const auto s = make(80, 0, 0.001, 0.002);
+  const StepMetrics m = analyze_step(s.t, s.v, 0.0, 1.2);
+  ASSERT_TRUE(m.settle_ms);
+  EXPECT_NEAR(*m.settle_ms, 1 + 2 * std::log(1 / 0.05), 1.01);
+}
+
+TEST(RateSeries, ConstantRateAndExactWindows) {
+  std::vector<double> t, c, tr, r;
+  for (int i = 0; i < 200; ++i) {
+    t.push_back(i * 1e-3 + (i % 3) * 2e-4);  // jittered sampling
+    c.push_back(50.0 * t.back());
+  }
+  rate_series(t, c, 0.02, tr, r);
+  ASSERT_FALSE(r.empty());
+  for (double x : r) EXPECT_NEAR(x, 50.0, 1e-9);
+  EXPECT_GE(tr.front(), t.front() + 0.02);
+}
+
+TEST(Percentile, Interpolates) {
+  EXPECT_DOUBLE_EQ(percentile({1, 2, 3, 4}, 50), 2.5);
+  EXPECT_DOUBLE_EQ(percentile({5}, 99), 5);
+  EXPECT_DOUBLE_EQ(percentile({}, 50), 0);
+}
+
+}  // namespace
+}  // namespace joulebench::power
