@@ -192,7 +192,8 @@ json warm_up(Run& run, Subject& s) {
           {"steady", steady},
           {"windows", thr.size()},
           {"cv_throughput", thr.empty() ? 0 : cv(last4(thr))},
-          {"cv_watts", watts.empty() ? 0 : cv(last4(watts))}};
+          {"cv_watts", watts.empty() ? 0 : cv(last4(watts))},
+          {"energy_kind", run.energy_kind}};
 }
 
 void measure(Run& run, Subject& s, json& wj) {
