@@ -40,6 +40,8 @@ commands:
   measure  [--sysfs-root DIR] [--json] -- COMMAND [ARGS...] energy of a command (exit code passed through)
   cap      ACTUATOR=VALUE... [--allow-hw-caps] [--sysfs-root DIR] -- COMMAND [ARGS...]
            run a command under caps (120W, 2.1GHz, 60%); previous values restored however it ends
+  calibrate [--sysfs-root DIR] [--out FILE] [--seconds S]
+           fit the estimated model to a measured sensor (miner on 0..N cores)
   restore  [--sysfs-root DIR]        put back every cap recorded in the journal (after a crash)
   hash     --header HEX [--json]      block hash of a header and whether it meets its target
   kernels  [--json]                   kernels built in, which this CPU runs, which is default
@@ -56,10 +58,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"hash", cmd_hash},   {"mine", cmd_mine},       {"kernels", cmd_kernels}, {"gemm", cmd_gemm},
-      {"infer", cmd_infer}, {"sensors", cmd_sensors}, {"power", cmd_power},     {"measure", cmd_measure},
-      {"cap", cmd_cap},     {"restore", cmd_restore}, {"run", cmd_run},         {"compare", cmd_compare},
-      {"merge", cmd_merge}};
+      {"hash", cmd_hash},   {"mine", cmd_mine},          {"kernels", cmd_kernels}, {"gemm", cmd_gemm},
+      {"infer", cmd_infer}, {"sensors", cmd_sensors},    {"power", cmd_power},     {"measure", cmd_measure},
+      {"cap", cmd_cap},     {"restore", cmd_restore},    {"run", cmd_run},         {"compare", cmd_compare},
+      {"merge", cmd_merge}, {"calibrate", cmd_calibrate}};
   const auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "joulebench: error: unknown command '%s'; run `joulebench help` for the list\n",

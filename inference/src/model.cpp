@@ -231,13 +231,17 @@ void InferenceWorkload::run(std::stop_token stop) {
   ctx.throttle = &throttle_;
   ctx.counters = &flops_;
   ctx.stop = stop;
-  while (!stop.stop_requested()) {
-    const auto t0 = clock::now();
-    if (!model_.forward(input_.data(), output_.data(), ctx)) break;
-    const auto t1 = clock::now();
-    std::lock_guard lock(mutex_);
-    completions_.push_back({t1, std::chrono::duration<double, std::milli>(t1 - t0).count()});
-  }
+  // The whole loop runs inside the arena (this thread pinned as its slot 0), so each GEMM forks
+  // its tiles without entering the arena again.
+  arena_.execute([&] {
+    while (!stop.stop_requested()) {
+      const auto t0 = clock::now();
+      if (!model_.forward(input_.data(), output_.data(), ctx)) break;
+      const auto t1 = clock::now();
+      std::lock_guard lock(mutex_);
+      completions_.push_back({t1, std::chrono::duration<double, std::milli>(t1 - t0).count()});
+    }
+  });
 }
 
 std::vector<double> InferenceWorkload::latencies_ms() const {

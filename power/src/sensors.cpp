@@ -170,6 +170,44 @@ PowerModel generic_power_model(std::size_t cores) {
           "generic default (idle 10 W + 0.5 W/core, 4 W per busy core)"};
 }
 
+PowerModel fit_power_model(const std::vector<std::pair<double, double>>& pts, double* r2) {
+  const double n = static_cast<double>(pts.size());
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const auto& [x, y] : pts) {
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const double denom = n * sxx - sx * sx;
+  if (pts.size() < 2 || denom <= 0)
+    throw std::invalid_argument("calibration needs points at two or more load levels");
+  const double slope = (n * sxy - sx * sy) / denom, intercept = (sy - slope * sx) / n;
+  if (r2 != nullptr) {
+    double ss_tot = 0, ss_res = 0;
+    for (const auto& [x, y] : pts) {
+      ss_tot += (y - sy / n) * (y - sy / n);
+      ss_res += (y - intercept - slope * x) * (y - intercept - slope * x);
+    }
+    *r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
+  }
+  return {std::max(0.0, intercept), std::max(0.0, slope), "fitted"};
+}
+
+CpuBusyMeter::CpuBusyMeter(const SysfsRoot& root) : stat_(root("/proc/stat")) { (void)busy_cores(); }
+
+std::optional<double> CpuBusyMeter::busy_cores() {
+  std::string error;
+  const auto t = read_proc_stat(stat_, error);
+  if (!t) return std::nullopt;
+  const std::uint64_t dbusy = t->busy - busy_, dtotal = t->total - total_;
+  busy_ = t->busy;
+  total_ = t->total;
+  if (dtotal == 0) return 0.0;
+  return static_cast<double>(dbusy) / static_cast<double>(dtotal) *
+         static_cast<double>(std::max<std::size_t>(t->cpus, 1));
+}
+
 PowerModel load_power_model(const fs::path& file) {
   std::ifstream in(file);
   if (!in)

@@ -140,6 +140,10 @@ void WorkerArena::run_each(const std::function<void(std::size_t)>& body) {
 
 void WorkerArena::execute(const std::function<void()>& fn) { impl_->arena.execute(fn); }
 
+bool WorkerArena::inside() {
+  return tbb::this_task_arena::current_thread_index() != tbb::task_arena::not_initialized;
+}
+
 std::size_t WorkerArena::current_slot() {
   const int slot = tbb::this_task_arena::current_thread_index();
   return slot < 0 ? 0 : static_cast<std::size_t>(slot);

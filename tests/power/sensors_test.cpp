@@ -213,6 +213,23 @@ TEST(Estimated, CalibrationFileIsValidated) {
   EXPECT_THROW(load_power_model(tree.root() / "missing.json"), std::runtime_error);
 }
 
+TEST(Estimated, CalibrationFitRecoversTheCoefficients) {
+  double r2 = 0;
+  const PowerModel m = fit_power_model({{0.05, 30.2}, {1.0, 41.9}, {2.0, 54.1}, {3.0, 65.8}}, &r2);
+  EXPECT_NEAR(m.idle_watts, 29.9, 0.3);
+  EXPECT_NEAR(m.active_watts_per_core, 11.9, 0.2);
+  EXPECT_GT(r2, 0.99);
+  EXPECT_THROW(fit_power_model({{1.0, 40}}), std::invalid_argument);
+}
+
+TEST(Estimated, BusyMeterReadsProcStatDeltas) {
+  FakeTree tree;
+  tree.write("/proc/stat", "cpu  0 0 0 100 0 0 0 0 0 0\ncpu0 0 0 0 50 0 0 0 0\ncpu1 0 0 0 50 0 0 0 0");
+  CpuBusyMeter meter(SysfsRoot(tree.root()));
+  tree.write("/proc/stat", "cpu  150 0 0 150 0 0 0 0 0 0\ncpu0 100 0 0 50 0 0 0 0\ncpu1 50 0 0 100 0 0 0 0");
+  EXPECT_NEAR(*meter.busy_cores(), 1.5, 1e-9);  // 150 of 200 ticks busy on 2 CPUs
+}
+
 TEST(Accounting, EnergyWindowsFromCountersAndPower) {
   Series counter{{0, 1, 2, 3}, {100, 110, 130, 160}};
   auto w = energy_in_window(counter, true, 0.5, 2.5);

@@ -66,6 +66,13 @@ TEST(StepResponse, NoiseWithinTheBandStillSettles) {
   EXPECT_NEAR(*m.settle_ms, 10 * std::log(50 / 1.5), 5);
 }
 
+TEST(StepResponse, ReportsThePreStepNoise) {
+  const auto quiet = make(100, 50, 0.0, 0.01);
+  EXPECT_NEAR(analyze_step(quiet.t, quiet.v, 0.0, 1.2).noise_pct, 0, 1e-9);
+  const auto noisy = make(100, 50, 0.0, 0.01, 0, 4.0);  // uniform +-4 on 100
+  EXPECT_NEAR(analyze_step(noisy.t, noisy.v, 0.0, 1.2).noise_pct, 3.6, 0.5);
+}
+
 TEST(StepResponse, NeverSettlingIsReportedAsSuch) {
   auto s = make(100, 50, 0.0, 0.01);
   for (std::size_t i = 0; i < s.t.size(); ++i) {

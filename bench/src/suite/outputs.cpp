@@ -104,18 +104,19 @@ std::string curves_csv(const json& results, bool with_header) {
 }
 
 std::string steps_csv(const json& results, bool with_header) {
-  std::string out =
-      with_header ? "host,workload,actuator,direction,from,to,repeats,react_ms,react_ms_p95,settle_ms,"
-                    "settle_ms_p95,overshoot_pct,overshoot_pct_p95,unsettled,power_react_ms,power_settle_ms,"
-                    "power_sensor_interval_ms,energy_kind\n"
-                  : "";
+  std::string out = with_header
+                        ? "host,workload,actuator,direction,from,to,repeats,react_ms,react_ms_p95,settle_ms,"
+                          "settle_ms_p95,overshoot_pct,overshoot_pct_p95,unsettled,noise_pct,power_react_ms,"
+                          "power_settle_ms,"
+                          "power_sensor_interval_ms,energy_kind\n"
+                        : "";
   const json host = results["machine"].value("hostname", "");
   for (const auto& w : results["workloads"]) {
     for (const auto& s : w.value("steps", json::array())) {
       out += row({host, w["name"], s["actuator"], s["direction"], s["from"], s["to"], s["repeats"],
                   s["react_ms"], s["react_ms_p95"], s["settle_ms"], s["settle_ms_p95"], s["overshoot_pct"],
-                  s["overshoot_pct_p95"], s["unsettled"], s["power_react_ms"], s["power_settle_ms"],
-                  s["power_sensor_interval_ms"], s["energy_kind"]});
+                  s["overshoot_pct_p95"], s["unsettled"], s["noise_pct"], s["power_react_ms"],
+                  s["power_settle_ms"], s["power_sensor_interval_ms"], s["energy_kind"]});
     }
   }
   return out;
@@ -149,15 +150,15 @@ void print_summary(const json& results) {
                 w["joules_per_unit"]["gross"].get<double>(), w["joules_per_unit"]["net"].get<double>(),
                 kind.c_str());
   }
-  std::printf("%-18s %-8s %-8s %11s %11s %11s %11s\n", "throttle step", "actuator", "dir", "react ms", "p95",
-              "settle ms", "p95");
+  std::printf("%-18s %-8s %-8s %9s %9s %10s %10s %8s\n", "throttle step", "actuator", "dir", "react ms",
+              "p95", "settle ms", "p95", "noise %");
   for (const auto& w : results["workloads"]) {
     for (const auto& s : w.value("steps", json::array())) {
       const auto num = [](const json& v) { return v.is_null() ? std::string("-") : cell(v); };
-      std::printf("%-18s %-8s %-8s %11s %11s %11s %11s\n", w["name"].get<std::string>().c_str(),
+      std::printf("%-18s %-8s %-8s %9s %9s %10s %10s %8s\n", w["name"].get<std::string>().c_str(),
                   s["actuator"].get<std::string>().c_str(), s["direction"].get<std::string>().c_str(),
                   num(s["react_ms"]).c_str(), num(s["react_ms_p95"]).c_str(), num(s["settle_ms"]).c_str(),
-                  num(s["settle_ms_p95"]).c_str());
+                  num(s["settle_ms_p95"]).c_str(), num(s.value("noise_pct", json())).c_str());
     }
   }
 }

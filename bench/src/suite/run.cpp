@@ -351,9 +351,10 @@ power::StepMetrics step_of(const power::Series& series, bool counter, double win
 }
 
 json aggregate_steps(const std::vector<power::StepMetrics>& ms, const std::string& prefix) {
-  std::vector<double> react, settle, over;
+  std::vector<double> react, settle, over, noise;
   int unsettled = 0;
   for (const auto& m : ms) {
+    noise.push_back(m.noise_pct);
     if (m.react_ms) react.push_back(*m.react_ms);
     if (m.settle_ms)
       settle.push_back(*m.settle_ms);
@@ -369,6 +370,7 @@ json aggregate_steps(const std::vector<power::StepMetrics>& ms, const std::strin
   j[prefix + "overshoot_pct"] = power::percentile(over, 50);
   j[prefix + "overshoot_pct_p95"] = power::percentile(over, 95);
   j[prefix + "unsettled"] = unsettled;
+  j[prefix + "noise_pct"] = power::percentile(noise, 50);
   return j;
 }
 

@@ -117,6 +117,22 @@ PowerModel generic_power_model(std::size_t cores);
 /// file and the problem.
 PowerModel load_power_model(const std::filesystem::path& file);
 
+/// Least-squares fit of P = idle + active * busy cores to (busy cores, watts) points, as
+/// `joulebench calibrate` measures them; coefficients clamped at 0. `r2` receives the fit quality.
+PowerModel fit_power_model(const std::vector<std::pair<double, double>>& busy_watts, double* r2 = nullptr);
+
+/// Busy cores (0..cpus) between successive calls, from `<root>/proc/stat`.
+class CpuBusyMeter {
+ public:
+  explicit CpuBusyMeter(const SysfsRoot& root);
+  /// Average busy cores since the previous call (or construction); nullopt if unreadable.
+  std::optional<double> busy_cores();
+
+ private:
+  std::filesystem::path stat_;
+  std::uint64_t busy_ = 0, total_ = 0;
+};
+
 struct SensorSet {
   std::vector<std::unique_ptr<Sensor>> sensors;  ///< readable ones, measured first
   std::vector<Probe> probes;                     ///< everything looked at

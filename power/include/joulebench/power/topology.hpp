@@ -45,6 +45,8 @@ class WorkerArena {
 
   /// Arena slot of the calling thread (0..threads-1), valid inside `run_each`/`execute`.
   static std::size_t current_slot();
+  /// True when the calling thread is running inside some arena.
+  static bool inside();
 
  private:
   struct Impl;
