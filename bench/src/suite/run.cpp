@@ -556,6 +556,20 @@ int run_suite(const RunOptions& options) {
                                   "; `joulebench sensors` lists them");
     }
   }
+  // Hardware limits go back however this function ends (exceptions included); a crash leaves
+  // them to the journal and `joulebench restore`.
+  struct RestoreHardware {
+    Run& run;
+    ~RestoreHardware() {
+      for (auto& h : run.hardware) {
+        try {
+          h->restore();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "joulebench: warning: %s\n", e.what());
+        }
+      }
+    }
+  } restore_hardware{run};
   fs::create_directories(o.out);
   run.results = results_skeleton(o, run.sensors, run.energy_kind, run.energy_sensor);
   run.save();
