@@ -4,9 +4,11 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "detail/pack.hpp"
@@ -111,7 +113,7 @@ bool run_tile(const Plan& p, int tile) {
   std::uint8_t* sums =
       blocks > 1 ? s.sums(static_cast<std::size_t>(ceil_div(rows, mr)) * mr * p.blk.nc * 4) : nullptr;
   for (int blk = 0; blk < blocks; ++blk) {
-    if (p.ctx->throttle != nullptr && !p.ctx->throttle->await_turn(slot, p.ctx->stop)) return false;
+    if (p.ctx->throttle != nullptr && !p.ctx->throttle->await_within_unit(p.ctx->stop)) return false;
     const int g0 = blk * p.kc_groups, groups = std::min(p.kc_groups, p.kgroups - g0);
     detail::pack_a(*p.a, *p.k, p.b->k(), m0, rows, g0, groups, apack);
     tile_block(p, m0, rows, n0, cols, g0, groups, blk == 0, blk == blocks - 1, apack, sums);
@@ -185,14 +187,31 @@ bool gemm(const Activations& a, const PackedWeights& b, void* c, int ldc, const 
     }
     return true;
   }
+  // Each arena slot claims tiles from one counter. A slot over the throttle's worker cap holds no
+  // tile: it waits (polling, 100 us) until the cap rises or every tile is claimed, so the active
+  // slots never wait on it. Slot 0 (the caller) is never over a cap of at least one.
   std::atomic<bool> complete{true};
+  std::atomic<int> next{0};
+  const auto slot_loop = [&](std::size_t slot) {
+    for (;;) {
+      while (ctx.throttle != nullptr && slot >= ctx.throttle->active_workers()) {
+        if (next.load(std::memory_order_relaxed) >= tiles || ctx.stop.stop_requested()) return;
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      const int t = next.fetch_add(1, std::memory_order_relaxed);
+      if (t >= tiles) return;
+      if (!run_tile(p, t)) {
+        complete = false;
+        return;
+      }
+    }
+  };
   const auto all_tiles = [&] {
+    const int slots = static_cast<int>(ctx.arena->threads());
     tbb::parallel_for(
-        tbb::blocked_range<int>(0, tiles, 1),
+        tbb::blocked_range<int>(0, slots, 1),
         [&](const tbb::blocked_range<int>& r) {
-          for (int t = r.begin(); t != r.end(); ++t) {
-            if (!run_tile(p, t)) complete = false;
-          }
+          for (int i = r.begin(); i != r.end(); ++i) slot_loop(power::WorkerArena::current_slot());
         },
         tbb::simple_partitioner());
   };

@@ -65,14 +65,15 @@ std::chrono::nanoseconds ThrottleState::duty_period() const {
 
 std::size_t ThrottleState::active_workers() const { return decode(word_.load()).active; }
 
-bool ThrottleState::await_turn_slow(std::size_t worker, const std::stop_token& stop) {
+bool ThrottleState::await_turn_slow(std::size_t worker, const std::stop_token& stop, bool honor_worker_cap) {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (stop.stop_requested()) return false;
     const std::uint64_t word = word_.load(std::memory_order_acquire);
     const auto word_changed = [&] { return word_.load(std::memory_order_acquire) != word; };
     const Fields state = decode(word);
-    const bool blocked = state.paused || worker >= state.active || state.fraction <= 0.0;
+    const bool blocked =
+        state.paused || (honor_worker_cap && worker >= state.active) || state.fraction <= 0.0;
     parked_.fetch_add(1, std::memory_order_acq_rel);
     if (blocked) {
       changed_.wait(lock, stop, word_changed);

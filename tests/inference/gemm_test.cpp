@@ -207,6 +207,30 @@ TEST_P(GemmKernelTest, PauseMidGemmThenResumeGivesTheSameResult) {
   EXPECT_EQ(flops.total(), 2ull * 40 * 200 * 300);
 }
 
+TEST_P(GemmKernelTest, WorkerCapLeavesTilesToTheActiveWorkers) {
+  // A fork-join GEMM under a worker cap of 1 must finish (the capped worker holds no tile) and
+  // give the uncapped result.
+  Problem p(kernel(), {40, 300, 100}, 41);
+  const Epilogue ep;
+  std::vector<float> want(40 * 300), got(40 * 300);
+  GemmContext plain;
+  plain.blocking = {8, 32, kernel().nr};
+  ASSERT_TRUE(gemm(p.act, *p.weights, want.data(), 300, ep, plain));
+  power::WorkerArena arena(2, true);
+  power::ThrottleState throttle(2);
+  power::WorkCounters flops(2, "flop");
+  throttle.set_active_workers(1);
+  GemmContext ctx;
+  ctx.arena = &arena;
+  ctx.throttle = &throttle;
+  ctx.counters = &flops;
+  ctx.blocking = plain.blocking;
+  ASSERT_TRUE(gemm(p.act, *p.weights, got.data(), 300, ep, ctx));
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(flops.of(1), 0u);  // the capped slot did no work
+  EXPECT_EQ(flops.total(), 2ull * 40 * 300 * 100);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllKernels, GemmKernelTest, ::testing::ValuesIn(runnable_kernels()),
                          [](const auto& info) { return std::string(info.param->name); });
 INSTANTIATE_TEST_SUITE_P(Int8Kernels, GemmInt8Test, ::testing::ValuesIn(int8_kernels()),

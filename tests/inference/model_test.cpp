@@ -102,6 +102,11 @@ TEST(InferenceWorkload, CountsFlopsRecordsLatenciesAndPauses) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   const auto stats = power::measure_preemption(w, 5, std::chrono::milliseconds(10));
   EXPECT_EQ(stats.latencies_ms.size(), 5u);
+  // Under a worker cap of 1 inference goes on (on the caller's slot) instead of stalling.
+  w.throttle().set_active_workers(1);
+  const auto before = w.counters().total();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_GT(w.counters().total(), before);
   w.throttle().pause();
   stop.request_stop();  // stop releases workers parked mid-GEMM
   run.join();

@@ -42,7 +42,15 @@ class ThrottleState {
   /// requested, true when the worker should do its next unit.
   bool await_turn(std::size_t worker, const std::stop_token& stop) {
     if (word_.load(std::memory_order_relaxed) == kUnthrottled) return !stop.stop_requested();
-    return await_turn_slow(worker, stop);
+    return await_turn_slow(worker, stop, true);
+  }
+
+  /// Checkpoint inside a unit of fork-join work (a GEMM tile) that other workers will wait for:
+  /// obeys pause and the duty cycle but not the worker cap, so a worker over the cap finishes
+  /// what it holds instead of stalling its peers. Fork-join loops apply the cap before taking work.
+  bool await_within_unit(const std::stop_token& stop) {
+    if (word_.load(std::memory_order_relaxed) == kUnthrottled) return !stop.stop_requested();
+    return await_turn_slow(0, stop, false);
   }
 
  private:
@@ -60,7 +68,7 @@ class ThrottleState {
     double fraction;
   };
 
-  bool await_turn_slow(std::size_t worker, const std::stop_token& stop);
+  bool await_turn_slow(std::size_t worker, const std::stop_token& stop, bool honor_worker_cap);
   /// Applies `edit` to the decoded state under the lock, then wakes every parked worker.
   template <typename Edit>
   void update(Edit edit);
