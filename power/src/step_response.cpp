@@ -27,7 +27,7 @@ StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>
   if (pre.empty() || tail.empty()) return m;
   m.before = percentile(pre, 50);
   m.after = percentile(tail, 50);
-  if (m.before != 0) m.noise_pct = 50.0 * (percentile(pre, 95) - percentile(pre, 5)) / std::fabs(m.before);
+  if (m.after != 0) m.noise_pct = 50.0 * (percentile(tail, 95) - percentile(tail, 5)) / std::fabs(m.after);
   const double change = m.after - m.before;
   m.upward = change > 0;
   if (std::fabs(change) <= 1e-12) return m;

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace joulebench::suite {
@@ -16,8 +17,8 @@ void Progress::set_stage(const std::string& stage, const std::string& workload, 
   unit_ = unit;
   rate_ = 0;
   if (enabled_ && !tty_) {
-    std::fprintf(stderr, "[%6.1f s] %s %s\n",
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(),
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::fprintf(stderr, "[%6.1f s, ~%.0f s left] %s %s\n", elapsed, std::max(0.0, planned_s_ - elapsed),
                  stage.c_str(), workload.c_str());
   }
   last_draw_ = {};
@@ -35,8 +36,9 @@ void Progress::draw() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(200)) return;
   last_draw_ = now;
-  std::fprintf(stderr, "\r\033[K[%6.1f s] %-22s %-16s", std::chrono::duration<double>(now - start_).count(),
-               stage_.c_str(), workload_.c_str());
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  std::fprintf(stderr, "\r\033[K[%6.1f s, ~%.0f s left] %-22s %-16s", elapsed,
+               std::max(0.0, planned_s_ - elapsed), stage_.c_str(), workload_.c_str());
   if (rate_ > 0) std::fprintf(stderr, " %.4g %s/s  %.1f W (%s)", rate_, unit_.c_str(), watts_, kind_.c_str());
   std::fflush(stderr);
 }

@@ -10,6 +10,8 @@ namespace joulebench::suite {
 class Progress {
  public:
   explicit Progress(bool enabled);
+  /// Expected length of the whole run, for the "remaining" estimate.
+  void set_plan(double total_seconds) { planned_s_ = total_seconds; }
   void set_stage(const std::string& stage, const std::string& workload, const std::string& unit);
   void set_rates(double rate, double watts, const std::string& energy_kind);
   /// Redraws at most 5 times a second.
@@ -19,7 +21,7 @@ class Progress {
  private:
   bool enabled_, tty_;
   std::string stage_, workload_, unit_, kind_;
-  double rate_ = 0, watts_ = 0;
+  double rate_ = 0, watts_ = 0, planned_s_ = 0;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 

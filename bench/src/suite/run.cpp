@@ -13,6 +13,7 @@
 #include "joulebench/power/controller.hpp"
 #include "joulebench/power/sampler.hpp"
 #include "joulebench/power/step_response.hpp"
+#include "joulebench/power/topology.hpp"
 #include "power_setup.hpp"
 #include "signals.hpp"
 #include "suite/machine.hpp"
@@ -494,6 +495,19 @@ void characterise(Run& run, const std::string& name) {
   flush();
 }
 
+// Expected run length: warm-up at its minimum (4 windows), everything else as scheduled.
+double planned_seconds(const RunOptions& o, const Timing& t) {
+  double per_workload =
+      4 * t.warm_window_s + t.repeats * t.measure_window_s + 2 * t.overhead_pairs * t.overhead_window_s;
+  for (const auto& a : o.actuators) {
+    const double levels = static_cast<double>(
+        a == "workers" ? std::min(o.levels.size(), power::topology().cores) : o.levels.size());
+    per_workload += levels * (t.level_settle_s + t.level_window_s);
+    if (a == "duty" || a == "workers") per_workload += t.step_repeats * 2.5 * t.step_hold_s;
+  }
+  return t.idle_s + per_workload * static_cast<double>(o.workloads.size());
+}
+
 }  // namespace
 
 Timing Timing::quick() {
@@ -570,6 +584,7 @@ int run_suite(const RunOptions& options) {
       }
     }
   } restore_hardware{run};
+  run.progress.set_plan(planned_seconds(run.o, run.timing));
   fs::create_directories(o.out);
   run.results = results_skeleton(o, run.sensors, run.energy_kind, run.energy_sensor);
   run.save();

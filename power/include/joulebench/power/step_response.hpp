@@ -14,7 +14,7 @@ struct StepMetrics {
   std::optional<double> react_ms;   ///< command -> first sample past 10% of the change
   std::optional<double> settle_ms;  ///< command -> entering the band for good (none: never settled)
   double overshoot_pct = 0;         ///< beyond the new level, % of the change
-  double noise_pct = 0;             ///< half the p5..p95 range before the command, % of `before`:
+  double noise_pct = 0;             ///< half the p5..p95 range at the new level, % of `after`:
                                     ///< when it nears the 5% band, settling is noise-limited
   bool upward = false;
 };
