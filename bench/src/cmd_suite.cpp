@@ -7,6 +7,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "joulebench/power/sysfs.hpp"
 #include "power_setup.hpp"
 #include "suite/outputs.hpp"
 #include "suite/run.hpp"
@@ -141,6 +142,24 @@ int cmd_compare(const std::vector<std::string>& argv) {
   }
   std::printf("threshold %.2f%%: %s\n", threshold, regression ? "REGRESSION" : "no regression");
   return regression ? 1 : 0;
+}
+
+int cmd_report(const std::vector<std::string>& argv) {
+  const Args a(argv, {}, {});
+  if (a.positionals().size() != 1)
+    throw UsageError("report needs one results directory: joulebench report DIR");
+  const std::filesystem::path dir = a.positionals()[0];
+  json results;
+  try {
+    results = suite::load_results(dir);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "joulebench: error: %s\n", e.what());
+    return 2;
+  }
+  power::write_file_atomically(dir / "report.html",
+                               suite::render_report(results, suite::load_timeseries(dir)));
+  std::printf("wrote %s\n", (dir / "report.html").c_str());
+  return 0;
 }
 
 int cmd_merge(const std::vector<std::string>& argv) {

@@ -20,5 +20,6 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_merge(const std::vector<std::string>& args);
 int cmd_calibrate(const std::vector<std::string>& args);
+int cmd_report(const std::vector<std::string>& args);
 
 }  // namespace joulebench::cli

@@ -24,6 +24,7 @@ commands:
            workload; writes DIR/{results.json,curves.csv,steps.csv,steps_timeseries.csv,report.html}
   compare  BASE.json NEW.json [--threshold PCT]   regression check (exit 1 on a regression)
   merge    DIR... [--csv FILE]                    one table and one CSV from many machines
+  report   DIR                                    re-render DIR/report.html from its results
   mine     [--header HEX] [--start N] [--count N] [--threads N] [--kernel NAME]
            [--share-bits HEX | --difficulty D] [--duration SECONDS] [--batch N] [--no-pin]
            [--coinbase HEX --extranonce-offset N [--merkle-branch H,H,...]] [--json]
@@ -58,10 +59,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"hash", cmd_hash},   {"mine", cmd_mine},          {"kernels", cmd_kernels}, {"gemm", cmd_gemm},
-      {"infer", cmd_infer}, {"sensors", cmd_sensors},    {"power", cmd_power},     {"measure", cmd_measure},
-      {"cap", cmd_cap},     {"restore", cmd_restore},    {"run", cmd_run},         {"compare", cmd_compare},
-      {"merge", cmd_merge}, {"calibrate", cmd_calibrate}};
+      {"hash", cmd_hash},   {"mine", cmd_mine},           {"kernels", cmd_kernels}, {"gemm", cmd_gemm},
+      {"infer", cmd_infer}, {"sensors", cmd_sensors},     {"power", cmd_power},     {"measure", cmd_measure},
+      {"cap", cmd_cap},     {"restore", cmd_restore},     {"run", cmd_run},         {"compare", cmd_compare},
+      {"merge", cmd_merge}, {"calibrate", cmd_calibrate}, {"report", cmd_report}};
   const auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "joulebench: error: unknown command '%s'; run `joulebench help` for the list\n",

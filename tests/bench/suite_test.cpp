@@ -87,6 +87,19 @@ TEST(ResultsSchema, RoundTripsThroughTheFilesAndCsv) {
             html.find("http://www.w3.org/2000/svg"));  // no network references but the SVG namespace
 }
 
+TEST(ResultsSchema, ReportReRendersFromTheFiles) {
+  FakeTree tree;
+  write_outputs(tree.root(), sample_results(1e8, 2e-7, 1),
+                json::array({json::array({"sha256d", "duty", -1.0, 1e8, 20.0, "estimated"}),
+                             json::array({"sha256d", "duty", 5.0, 3e7, 14.0, "estimated"})}));
+  EXPECT_EQ(load_timeseries(tree.root()).size(), 2u);
+  std::filesystem::remove(tree.root() / "report.html");
+  const auto r = testing::run_cli("report " + tree.root().string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_GT(std::filesystem::file_size(tree.root() / "report.html"), 1000u);
+  EXPECT_EQ(testing::run_cli("report " + (tree.root() / "nothing").string()).exit_code, 2);
+}
+
 TEST(ResultsSchema, LoadRejectsOtherSchemasAndGarbage) {
   FakeTree tree;
   json other = sample_results(1, 1, 1);

@@ -132,6 +132,22 @@ void write_outputs(const fs::path& dir, const json& results, const json& timeser
   write_results_json(dir, results);
 }
 
+json load_timeseries(const fs::path& dir) {
+  json rows = json::array();
+  std::ifstream in(dir / "steps_timeseries.csv");
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    if (f.size() < 6) continue;
+    rows.push_back(
+        {f[0], f[1], std::stod(f[2]), std::stod(f[3]), f[4].empty() ? 0.0 : std::stod(f[4]), f[5]});
+  }
+  return rows;
+}
+
 void print_summary(const json& results) {
   const std::string kind = results.value("energy_kind", "estimated");
   std::printf("\njoulebench run: %s, %s%s\n", results["machine"].value("cpu", "?").c_str(),

@@ -27,6 +27,8 @@ void write_outputs(const std::filesystem::path& dir, const nlohmann::json& resul
 /// CSV text of the curves / steps (header + one row each), for the files and for `merge`.
 std::string curves_csv(const nlohmann::json& results, bool with_header = true);
 std::string steps_csv(const nlohmann::json& results, bool with_header = true);
+/// Reads steps_timeseries.csv back into the rows write_outputs takes (for re-rendering a report).
+nlohmann::json load_timeseries(const std::filesystem::path& dir);
 /// The self-contained HTML report (inline SVG, no network).
 std::string render_report(const nlohmann::json& results, const nlohmann::json& timeseries);
 /// The short human summary table at the end of a run.

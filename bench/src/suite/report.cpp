@@ -32,8 +32,9 @@ std::string esc(const std::string& s) {
 }
 
 std::string num(double v) {
+  if (std::fabs(v) < 1e-12) return "0";  // never "-0"
   char b[32];
-  std::snprintf(b, sizeof b, "%.3g", v);
+  std::snprintf(b, sizeof b, std::fabs(v) >= 1e-3 && std::fabs(v) < 1e5 ? "%.4g" : "%.3g", v);
   return b;
 }
 
@@ -45,7 +46,7 @@ double nice_step(double span) {
 
 std::string svg_chart(const std::string& title, const std::string& xlabel, const std::string& ylabel,
                       const std::vector<Line>& lines, const std::vector<Marker>& markers = {}) {
-  const double W = 600, H = 330, L = 70, R = 20, T = 30, B = 45;
+  const double W = 580, H = 330, L = 70, R = 20, T = 30, B = 45;
   double x0 = 1e300, x1 = -1e300, y0 = 0, y1 = -1e300;
   for (const auto& l : lines) {
     for (double v : l.x) x0 = std::min(x0, v), x1 = std::max(x1, v);
@@ -94,10 +95,12 @@ std::string svg_chart(const std::string& title, const std::string& xlabel, const
     s << "<text x='" << W - R - 4 << "' y='" << T + 14 + 14 * i << "' text-anchor='end' fill='" << c << "'>"
       << esc(l.name) << "</text>";
   }
-  for (const auto& m : markers) {
+  for (std::size_t i = 0; i < markers.size(); ++i) {  // labels stepped down so close markers stay legible
+    const auto& m = markers[i];
     s << "<line x1='" << X(m.x) << "' x2='" << X(m.x) << "' y1='" << T << "' y2='" << H - B
       << "' class='marker'/>";
-    s << "<text x='" << X(m.x) + 3 << "' y='" << T + 10 << "' class='mlabel'>" << esc(m.label) << "</text>";
+    s << "<text x='" << X(m.x) + 3 << "' y='" << T + 10 + 12 * static_cast<double>(i) << "' class='mlabel'>"
+      << esc(m.label) << "</text>";
   }
   return s.str() + "</svg>";
 }
