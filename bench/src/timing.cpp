@@ -1,5 +1,7 @@
-// interleaved_rates and percentile.
+// interleaved_rates: contenders timed in alternating rounds.
 #include "timing.hpp"
+
+#include "joulebench/power/step_response.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -26,20 +28,11 @@ std::vector<RateStats> interleaved_rates(const std::vector<std::function<void()>
     }
   }
   for (auto& s : stats) {
-    s.median = percentile(s.rounds, 50);
+    s.median = power::percentile(s.rounds, 50);
     s.min = *std::min_element(s.rounds.begin(), s.rounds.end());
     s.max = *std::max_element(s.rounds.begin(), s.rounds.end());
   }
   return stats;
-}
-
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double pos = p / 100.0 * static_cast<double>(values.size() - 1);
-  const auto lo = static_cast<std::size_t>(pos);
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
 }
 
 }  // namespace joulebench::cli

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "joulebench/power/step_response.hpp"
+
 namespace joulebench::cli {
 
 struct RateStats {
@@ -19,7 +21,6 @@ std::vector<RateStats> interleaved_rates(const std::vector<std::function<void()>
                                          const std::vector<double>& work_per_call, int rounds,
                                          double min_round_s);
 
-/// p-th percentile (0..100) of `values` (copied, sorted; linear interpolation).
-double percentile(std::vector<double> values, double p);
+using power::percentile;
 
 }  // namespace joulebench::cli

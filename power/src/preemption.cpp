@@ -1,23 +1,13 @@
 // measure_preemption: pause, then poll the counters until they have been still for `settle`.
 #include "joulebench/power/preemption.hpp"
 
+#include "joulebench/power/step_response.hpp"
+
 #include <algorithm>
 #include <random>
 #include <thread>
 
 namespace joulebench::power {
-namespace {
-
-double percentile_of(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double pos = p / 100.0 * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(pos);
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
-}
-
-}  // namespace
 
 PreemptionStats measure_preemption(Workload& workload, int trials, std::chrono::microseconds settle) {
   using clock = std::chrono::steady_clock;
@@ -42,8 +32,8 @@ PreemptionStats measure_preemption(Workload& workload, int trials, std::chrono::
     stats.latencies_ms.push_back(std::chrono::duration<double, std::milli>(last_move - commanded).count());
     workload.throttle().resume();
   }
-  stats.p50_ms = percentile_of(stats.latencies_ms, 50);
-  stats.p99_ms = percentile_of(stats.latencies_ms, 99);
+  stats.p50_ms = percentile(stats.latencies_ms, 50);
+  stats.p99_ms = percentile(stats.latencies_ms, 99);
   stats.max_ms = stats.latencies_ms.empty()
                      ? 0
                      : *std::max_element(stats.latencies_ms.begin(), stats.latencies_ms.end());
