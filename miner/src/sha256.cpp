@@ -17,7 +17,8 @@ namespace {
 const EVP_MD* sha256_md() {
   static const EVP_MD* md = [] {
     const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    if (fetched == nullptr) throw std::runtime_error("OpenSSL has no SHA256 provider; check the OpenSSL install");
+    if (fetched == nullptr)
+      throw std::runtime_error("OpenSSL has no SHA256 provider; check the OpenSSL install");
     return fetched;
   }();
   return md;
