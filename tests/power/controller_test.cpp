@@ -5,6 +5,7 @@
 
 #include <deque>
 #include <random>
+#include <thread>
 
 namespace joulebench::power {
 namespace {
@@ -93,6 +94,62 @@ TEST(PiController, RateLimitBoundsEachStep) {
   cfg.max_step_per_s = 1.0;
   PiController pi(cfg, 1.0);
   EXPECT_NEAR(pi.update(10, 100, 0.05), 0.95, 1e-9);
+}
+
+}  // namespace
+}  // namespace joulebench::power
+
+namespace joulebench::power {
+namespace {
+
+// A plant in a Sensor: power follows the throttle's run fraction through a first-order lag,
+// integrated into an energy counter as a real RAPL zone would report it.
+class SimulatedPackage final : public Sensor {
+ public:
+  explicit SimulatedPackage(const ThrottleState& t) : throttle_(t), last_(std::chrono::steady_clock::now()) {}
+  std::string name() const override { return "sim:package"; }
+  std::string domain() const override { return "package"; }
+  Provenance provenance() const override { return Provenance::measured; }
+  bool is_counter() const override { return true; }
+  std::chrono::microseconds update_interval() const override { return std::chrono::milliseconds(1); }
+  SensorReading read() override {
+    const auto now = std::chrono::steady_clock::now();
+    const double dt = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    const double target = 20 + 100 * throttle_.run_fraction();
+    watts_ += (target - watts_) * (1 - std::exp(-dt / 0.1));
+    joules_ += watts_ * dt;
+    return {true, joules_, {}};
+  }
+
+ private:
+  const ThrottleState& throttle_;
+  std::chrono::steady_clock::time_point last_;
+  double watts_ = 120, joules_ = 0;
+};
+
+TEST(CapController, HoldsAWattTargetByDrivingTheDutyCycle) {
+  ThrottleState throttle(2);
+  SimulatedPackage sensor(throttle);
+  auto duty = make_duty_cycle_actuator(throttle);
+  CapController controller(sensor, *duty, PiConfig{});
+  controller.start(70.0);  // needs a run fraction of 0.5
+  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+  controller.stop();
+  const auto history = controller.history();
+  ASSERT_GT(history.size(), 40u);
+  double late_watts = 0;
+  int n = 0;
+  for (const auto& p : history) {
+    if (p.t < 2.5) continue;
+    late_watts += p.watts;
+    ++n;
+  }
+  ASSERT_GT(n, 0);
+  EXPECT_NEAR(late_watts / n, 70.0, 3.5);  // within 5% of the target after 2.5 s
+  EXPECT_NEAR(throttle.run_fraction(), 0.5, 0.06);
+  duty->restore();
+  EXPECT_DOUBLE_EQ(throttle.run_fraction(), 1.0);
 }
 
 }  // namespace
