@@ -5,6 +5,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "joulebench/inference/gemm.hpp"
 #include "joulebench/miner/block_header.hpp"
 #include "joulebench/miner/coinbase.hpp"
 #include "joulebench/miner/kernel.hpp"
@@ -178,12 +179,23 @@ int cmd_kernels(const std::vector<std::string>& argv) {
                     {"supported", k.cpu_supports()},
                     {"default", &k == &chosen}});
   }
+  for (const auto& k : inference::all_gemm_kernels()) {
+    const std::string dtype(inference::to_string(k.dtype));
+    const std::string needs = k.cpu_feature.empty() ? "" : ", needs " + std::string(k.cpu_feature);
+    list.push_back({{"workload", "gemm-" + dtype},
+                    {"name", k.name},
+                    {"description", std::string(k.isa) + " micro-kernel " + std::to_string(k.mr) + "x" +
+                                        std::to_string(k.nr) + needs},
+                    {"lanes", k.nr},
+                    {"supported", k.cpu_supports()},
+                    {"default", &k == &inference::find_gemm_kernel(k.dtype)}});
+  }
   if (a.flag("json")) {
     std::cout << list.dump(2) << "\n";
     return 0;
   }
   for (const auto& k : list) {
-    std::printf("%-8s %-12s %-9s %s%s\n", k["workload"].get<std::string>().c_str(),
+    std::printf("%-10s %-24s %-9s %s%s\n", k["workload"].get<std::string>().c_str(),
                 k["name"].get<std::string>().c_str(), k["supported"].get<bool>() ? "supported" : "no-cpu",
                 k["description"].get<std::string>().c_str(), k["default"].get<bool>() ? " [default]" : "");
   }

@@ -45,7 +45,7 @@ commands:
            fit the estimated model to a measured sensor (miner on 0..N cores)
   restore  [--sysfs-root DIR]        put back every cap recorded in the journal (after a crash)
   hash     --header HEX [--json]      block hash of a header and whether it meets its target
-  kernels  [--json]                   kernels built in, which this CPU runs, which is default
+  kernels  [--json]                   mining and GEMM kernels built in, which this CPU runs, the defaults
   help                                this text
 )";
 
