@@ -25,11 +25,13 @@ void gemm_shape(benchmark::State& state, DType dtype, int m, int n, int k) {
   std::vector<std::uint8_t> a8;
   Activations act{a.data(), m, k, {}};
   if (dtype == DType::bf16) {
-    for (float x : a) a16.push_back(float_to_bf16(x));
+    a16.resize(a.size());
+    convert_activations(dtype, a.data(), a.size(), act.quant, a16.data());
     act.data = a16.data();
   } else if (dtype == DType::int8) {
     act.quant = QuantParams::for_range(-1, 1);
-    for (float x : a) a8.push_back(act.quant.quantize(x));
+    a8.resize(a.size());
+    convert_activations(dtype, a.data(), a.size(), act.quant, a8.data());
     act.data = a8.data();
   }
   GemmContext ctx;

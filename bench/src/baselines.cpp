@@ -105,7 +105,8 @@ class OneDnnModel final : public LibraryModel {
     std::memcpy(x_.data(), input, x_.size() * 4);
     for (std::size_t i = 0; i < layers_.size(); ++i) {
       Layer& l = layers_[i];
-      if (i == 0 || layers_[i - 1].last) convert(x_.data(), x_.size(), l.in_quant, l.src.get_data_handle());
+      if (i == 0 || layers_[i - 1].last)
+        inference::convert_activations(dtype_, x_.data(), x_.size(), l.in_quant, l.src.get_data_handle());
       std::unordered_map<int, dnnl::memory> args{
           {DNNL_ARG_SRC, l.src}, {DNNL_ARG_WEIGHTS, l.wei}, {DNNL_ARG_DST, l.dst}};
       if (l.has_bias) args.insert({DNNL_ARG_BIAS, l.bias});
@@ -135,14 +136,6 @@ class OneDnnModel final : public LibraryModel {
 
   [[nodiscard]] dt act_type() const {
     return dtype_ == DType::fp32 ? dt::f32 : (dtype_ == DType::bf16 ? dt::bf16 : dt::u8);
-  }
-
-  void convert(const float* x, std::size_t n, const inference::QuantParams& q, void* out) const {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (dtype_ == DType::fp32) static_cast<float*>(out)[i] = x[i];
-      if (dtype_ == DType::bf16) static_cast<inference::bf16_t*>(out)[i] = inference::float_to_bf16(x[i]);
-      if (dtype_ == DType::int8) static_cast<std::uint8_t*>(out)[i] = q.quantize(x[i]);
-    }
   }
 
   Layer make_layer(const inference::Model::LayerView& v) {

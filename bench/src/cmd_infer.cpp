@@ -91,7 +91,6 @@ json against_onednn(InferenceWorkload& w, int threads, int repeats) {
   std::vector<float> ours_out(static_cast<std::size_t>(model.spec().batch) * model.output_width()),
       lib_out(ours_out.size());
   GemmContext ctx;
-  ctx.arena = nullptr;
   power::WorkerArena arena(static_cast<std::size_t>(threads), true);
   ctx.arena = &arena;
   const auto stats = interleaved_rates({[&] { model.forward(input.data(), ours_out.data(), ctx); },

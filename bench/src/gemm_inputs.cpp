@@ -27,12 +27,14 @@ GemmProblem::GemmProblem(const GemmKernelInfo& kernel, int m, int n, int k, std:
       act_.data = a_f32_.data();
       break;
     case DType::bf16:
-      for (float x : a_f32_) a_bf16_.push_back(float_to_bf16(x));
+      a_bf16_.resize(a_f32_.size());
+      convert_activations(DType::bf16, a_f32_.data(), a_f32_.size(), act_.quant, a_bf16_.data());
       act_.data = a_bf16_.data();
       break;
     case DType::int8:
       act_.quant = QuantParams::for_range(-1.0f, 1.0f);
-      for (float x : a_f32_) a_u8_.push_back(act_.quant.quantize(x));
+      a_u8_.resize(a_f32_.size());
+      convert_activations(DType::int8, a_f32_.data(), a_f32_.size(), act_.quant, a_u8_.data());
       act_.data = a_u8_.data();
       break;
   }

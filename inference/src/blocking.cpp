@@ -27,7 +27,7 @@ std::size_t out_elem_size(OutType t) { return t == OutType::f32 ? 4 : (t == OutT
 
 // Per-thread scratch, grown on demand and kept across calls (no allocation in steady state).
 struct Scratch {
-  std::vector<std::uint8_t, std::allocator<std::uint8_t>> a_pack;
+  std::vector<std::uint8_t> a_pack;
   std::vector<std::uint8_t> acc;
   std::uint8_t* a(std::size_t n) {
     if (a_pack.size() < n + 64) a_pack.resize(n + 64);

@@ -1,6 +1,7 @@
 // dtype names, activation quantization parameters and the scalar GELU.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -35,6 +36,16 @@ QuantParams QuantParams::for_range(float lo, float hi) {
   q.scale = hi > lo ? (hi - lo) / 255.0f : 1.0f;
   q.zero_point = static_cast<std::int32_t>(std::clamp(std::nearbyint(-lo / q.scale), 0.0f, 255.0f));
   return q;
+}
+
+void convert_activations(DType d, const float* x, std::size_t n, const QuantParams& q, void* out) {
+  if (d == DType::fp32) {
+    std::memcpy(out, x, n * 4);
+  } else if (d == DType::bf16) {
+    for (std::size_t i = 0; i < n; ++i) static_cast<bf16_t*>(out)[i] = float_to_bf16(x[i]);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) static_cast<std::uint8_t*>(out)[i] = q.quantize(x[i]);
+  }
 }
 
 float gelu(float x) {

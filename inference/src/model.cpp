@@ -22,26 +22,8 @@ struct Model::Layer {
 
 namespace {
 
-std::size_t act_elem(DType d) { return d == DType::fp32 ? 4 : (d == DType::bf16 ? 2 : 1); }
-
 OutType act_out(DType d) {
   return d == DType::fp32 ? OutType::f32 : (d == DType::bf16 ? OutType::bf16 : OutType::u8);
-}
-
-// x (fp32) -> the dtype's activation type, with the same scalar roundings the kernels use.
-void convert_input(DType d, const float* x, std::size_t n, const QuantParams& q, std::uint8_t* out) {
-  if (d == DType::fp32) {
-    std::memcpy(out, x, n * 4);
-  } else if (d == DType::bf16) {
-    for (std::size_t i = 0; i < n; ++i) reinterpret_cast<bf16_t*>(out)[i] = float_to_bf16(x[i]);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) out[i] = q.quantize(x[i]);
-  }
-}
-
-// What the kernel's write-back does to an fp32 result for a hidden (non-fp32) output.
-void round_output(DType d, const float* x, std::size_t n, const QuantParams& q, std::uint8_t* out) {
-  convert_input(d, x, n, q, out);
 }
 
 }  // namespace
@@ -78,7 +60,7 @@ Model::Model(const ModelSpec& spec, const GemmKernelInfo* kernel)
   x_.resize(static_cast<std::size_t>(spec_.batch) * spec_.dims.front());
   x_next_.resize(x_.size());
   for (const auto& l : layers_)
-    hidden_.emplace_back(static_cast<std::size_t>(spec_.batch) * l->in * act_elem(spec_.dtype) + 64);
+    hidden_.emplace_back(static_cast<std::size_t>(spec_.batch) * l->in * activation_bytes(spec_.dtype) + 64);
   calibrate();
 }
 
@@ -153,7 +135,8 @@ bool Model::forward(const float* input, float* output, GemmContext& ctx) {
   for (std::size_t li = 0; li < layers_.size(); ++li) {
     const Layer& l = *layers_[li];
     const bool first_in_block = li == 0 || layers_[li - 1]->last_in_block;
-    if (first_in_block) convert_input(spec_.dtype, x_.data(), x_.size(), l.in_quant, hidden_[li].data());
+    if (first_in_block)
+      convert_activations(spec_.dtype, x_.data(), x_.size(), l.in_quant, hidden_[li].data());
     const Activations a{hidden_[li].data(), batch, l.in, l.in_quant};
     Epilogue ep;
     ep.bias = spec_.bias ? l.bias.data() : nullptr;
@@ -182,8 +165,8 @@ void Model::reference_forward(const float* input, float* output) const {
   for (std::size_t li = 0; li < layers_.size(); ++li) {
     const Layer& l = *layers_[li];
     if (li == 0 || layers_[li - 1]->last_in_block) {
-      in_buf.assign(static_cast<std::size_t>(batch) * l.in * act_elem(spec_.dtype), 0);
-      convert_input(spec_.dtype, x.data(), x.size(), l.in_quant, in_buf.data());
+      in_buf.assign(static_cast<std::size_t>(batch) * l.in * activation_bytes(spec_.dtype), 0);
+      convert_activations(spec_.dtype, x.data(), x.size(), l.in_quant, in_buf.data());
     }
     const Activations a{in_buf.data(), batch, l.in, l.in_quant};
     Epilogue ep;
@@ -197,8 +180,8 @@ void Model::reference_forward(const float* input, float* output) const {
     } else {
       ep.activation = spec_.activation;
       reference_gemm(a, *l.weights, y.data(), l.out, ep);
-      in_buf.assign(y.size() * act_elem(spec_.dtype), 0);
-      round_output(spec_.dtype, y.data(), y.size(), layers_[li + 1]->in_quant, in_buf.data());
+      in_buf.assign(y.size() * activation_bytes(spec_.dtype), 0);
+      convert_activations(spec_.dtype, y.data(), y.size(), layers_[li + 1]->in_quant, in_buf.data());
     }
   }
   std::copy(x.begin(), x.end(), output);

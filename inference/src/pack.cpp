@@ -93,7 +93,7 @@ namespace detail {
 void pack_a(const Activations& a, const GemmKernelInfo& kernel, int k, int m0, int rows, int g0, int groups,
             std::uint8_t* out) {
   const int mr = kernel.mr, ks = kernel.kstep;
-  const std::size_t elem = kernel.dtype == DType::fp32 ? 4 : (kernel.dtype == DType::bf16 ? 2 : 1);
+  const std::size_t elem = activation_bytes(kernel.dtype);
   const auto* base = static_cast<const std::uint8_t*>(a.data);
   for (int ir = 0; ir < rows; ir += mr) {
     std::uint8_t* panel = out + static_cast<std::size_t>(ir) * groups * 4;

@@ -58,7 +58,7 @@ double error_tolerance(DType dtype) { return dtype == DType::int8 ? 2e-5 : 2e-4;
 
 VerifyReport verify_rows(const Activations& a, const PackedWeights& b, const float* c, int ldc,
                          const Epilogue& ep, std::span<const int> rows) {
-  const std::size_t elem = b.kernel().dtype == DType::fp32 ? 4 : (b.kernel().dtype == DType::bf16 ? 2 : 1);
+  const std::size_t elem = activation_bytes(b.kernel().dtype);
   VerifyReport report;
   report.bound = error_tolerance(b.kernel().dtype);
   std::vector<float> want(b.n());

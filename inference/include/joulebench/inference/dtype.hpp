@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -48,5 +49,12 @@ struct QuantParams {
     return static_cast<std::uint8_t>(q < 0.f ? 0.f : (q > 255.f ? 255.f : q));
   }
 };
+
+/// Bytes of one activation element: 4 (fp32), 2 (bf16), 1 (int8's u8).
+constexpr std::size_t activation_bytes(DType d) { return d == DType::fp32 ? 4 : (d == DType::bf16 ? 2 : 1); }
+
+/// `n` fp32 values -> the dtype's activation type at `out` (copy, bf16 round-to-nearest-even, or
+/// u8 with `q`): the same scalar roundings the kernels' write-back uses.
+void convert_activations(DType d, const float* x, std::size_t n, const QuantParams& q, void* out);
 
 }  // namespace joulebench::inference
