@@ -34,12 +34,61 @@ if(JOULEBENCH_BUILD_TESTS)
   joulebench_require(GTest_FOUND "GoogleTest" "libgtest-dev googletest")
 endif()
 
-# Comparison libraries: optional, used only by bench/ to time the same inputs in-process.
-find_package(dnnl QUIET CONFIG)
-pkg_check_modules(OPENBLAS QUIET IMPORTED_TARGET openblas)
-if(NOT dnnl_FOUND)
-  message(STATUS "joulebench: oneDNN not found (apt-get install libdnnl-dev); --against onednn disabled")
+# Comparison libraries: optional, used only by bench/ to time the same inputs in-process. Each is
+# first configured, compiled and linked in a throw-away probe project (cmake/probes/), so one that
+# is missing or broken turns off only its `--against` option and never stops this configure.
+option(JOULEBENCH_WITH_ONEDNN "Compare against oneDNN when it is installed and usable" ON)
+option(JOULEBENCH_WITH_OPENBLAS "Compare against OpenBLAS when it is installed and usable" ON)
+
+function(joulebench_probe_library name result hint)
+  set(${result} FALSE PARENT_SCOPE)
+  string(TOUPPER "${name}" upper)
+  if(NOT JOULEBENCH_WITH_${upper})
+    message(STATUS "joulebench: ${name} comparison off (JOULEBENCH_WITH_${upper}=OFF); --against ${name} disabled")
+    return()
+  endif()
+  # A child cmake, not try_compile: a FATAL_ERROR inside a package's config would stop ours too.
+  set(bin ${CMAKE_BINARY_DIR}/probes/${name})
+  file(REMOVE_RECURSE ${bin})
+  execute_process(
+    COMMAND ${CMAKE_COMMAND} -S ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/probes/${name} -B ${bin}
+            -G ${CMAKE_GENERATOR} -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER} -DCMAKE_BUILD_TYPE=Release
+    RESULT_VARIABLE configure_rc OUTPUT_VARIABLE log ERROR_VARIABLE log)
+  set(usable FALSE)
+  if(configure_rc EQUAL 0)
+    execute_process(COMMAND ${CMAKE_COMMAND} --build ${bin}
+      RESULT_VARIABLE build_rc OUTPUT_VARIABLE build_log ERROR_VARIABLE build_log)
+    string(APPEND log "${build_log}")
+    if(build_rc EQUAL 0)
+      set(usable TRUE)
+    endif()
+  endif()
+  if(usable)
+    set(${result} TRUE PARENT_SCOPE)
+  else()
+    file(WRITE ${CMAKE_BINARY_DIR}/probes/${name}.log "${log}")
+    set(why "probe failed")
+    foreach(pattern "Could NOT find [^\n]*" "fatal error: [^\n]*" "undefined reference[^\n]*" "CMake Error[^\n]*")
+      string(REGEX MATCH "${pattern}" found "${log}")
+      if(found)
+        set(why "${found}")
+        break()
+      endif()
+    endforeach()
+    message(STATUS "joulebench: ${name} is not usable here (${why}); --against ${name} disabled. "
+                   "${hint} Details: ${CMAKE_BINARY_DIR}/probes/${name}.log")
+  endif()
+endfunction()
+
+joulebench_probe_library(onednn JOULEBENCH_ONEDNN_USABLE
+  "Install libdnnl-dev and ocl-icd-opencl-dev (scripts/bootstrap.sh does).")
+joulebench_probe_library(openblas JOULEBENCH_OPENBLAS_USABLE "Install libopenblas-dev (scripts/bootstrap.sh does).")
+if(JOULEBENCH_ONEDNN_USABLE)
+  find_package(dnnl CONFIG REQUIRED)
+  find_package(OpenMP REQUIRED)
+  message(STATUS "joulebench: oneDNN ${dnnl_VERSION} found; --against onednn enabled")
 endif()
-if(NOT OPENBLAS_FOUND)
-  message(STATUS "joulebench: OpenBLAS not found (apt-get install libopenblas-dev); --against openblas disabled")
+if(JOULEBENCH_OPENBLAS_USABLE)
+  pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+  message(STATUS "joulebench: OpenBLAS ${OPENBLAS_VERSION} found; --against openblas enabled")
 endif()

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config git
           libssl-dev libtbb-dev libhwloc-dev nlohmann-json3-dev
           libbenchmark-dev libgtest-dev googletest
-          libopenblas-dev libdnnl-dev)
+          libopenblas-dev libdnnl-dev ocl-icd-opencl-dev)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,6 +21,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake --preset release >/dev/null
+# Configure quietly, but show what was found or turned off (optional comparison libraries).
+configure_log=$(cmake --preset release 2>&1) || { echo "$configure_log" >&2; exit 1; }
+grep -- '-- joulebench:' <<<"$configure_log" | sed 's/^-- /bootstrap: /' || true
 cmake --build --preset release -j"$(nproc)"
 echo "bootstrap: built build/release/bench/joulebench"

@@ -25,6 +25,15 @@ namespace {
 using inference::DType;
 
 #ifdef JOULEBENCH_HAVE_ONEDNN
+// oneDNN refuses a primitive it has no implementation for on this CPU (bf16 without AVX512_BF16
+// or AMX, for instance): that is a missing baseline, not a failure of the run.
+std::string onednn_refusal(DType dtype, const dnnl::error& e) {
+  return "oneDNN has no " + std::string(inference::to_string(dtype)) + " matmul for this CPU (" + e.what() +
+         ")";
+}
+#endif
+
+#ifdef JOULEBENCH_HAVE_ONEDNN
 class OneDnnGemm final : public LibraryGemm {
  public:
   OneDnnGemm(const LibraryInputs& in, int threads) : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_) {
@@ -239,7 +248,14 @@ std::unique_ptr<LibraryGemm> make_library_gemm(const std::string& name, const Li
   (void)in;
   (void)threads;
 #ifdef JOULEBENCH_HAVE_ONEDNN
-  if (name == "onednn") return std::make_unique<OneDnnGemm>(in, threads);
+  if (name == "onednn") {
+    try {
+      return std::make_unique<OneDnnGemm>(in, threads);
+    } catch (const dnnl::error& e) {
+      why = onednn_refusal(in.dtype, e);
+      return nullptr;
+    }
+  }
 #endif
 #ifdef JOULEBENCH_HAVE_OPENBLAS
   if (name == "openblas") {
@@ -262,8 +278,12 @@ namespace joulebench::cli {
 std::unique_ptr<LibraryModel> make_onednn_model(const inference::Model& model, int threads,
                                                 std::string& why) {
 #ifdef JOULEBENCH_HAVE_ONEDNN
-  (void)why;
-  return std::make_unique<OneDnnModel>(model, threads);
+  try {
+    return std::make_unique<OneDnnModel>(model, threads);
+  } catch (const dnnl::error& e) {
+    why = onednn_refusal(model.spec().dtype, e);
+    return nullptr;
+  }
 #else
   (void)model;
   (void)threads;

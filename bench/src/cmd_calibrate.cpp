@@ -50,7 +50,7 @@ int cmd_calibrate(const std::vector<std::string>& argv) {
     sampler.wait_until_read(t1);
     double watts = 0;
     for (std::size_t i = 0; i < set.primary.size(); ++i) {
-      watts += power::energy_in_window(sampler.sensor_series(i), set.primary[i]->is_counter(), t0, t1).watts;
+      watts += power::energy_in_window(sampler.sensor_series(i, t0, t1), set.primary[i]->is_counter(), t0, t1).watts;
     }
     const double cores_busy = busy.busy_cores().value_or(0);
     points.emplace_back(cores_busy, watts);

@@ -35,7 +35,7 @@ json window_json(const power::Sampler& sampler, double t0, double t1) {
   json out = json::array();
   for (std::size_t i = 0; i < sampler.sensors().size(); ++i) {
     const power::Sensor& s = *sampler.sensors()[i];
-    const auto w = power::energy_in_window(sampler.sensor_series(i), s.is_counter(), t0, t1);
+    const auto w = power::energy_in_window(sampler.sensor_series(i, t0, t1), s.is_counter(), t0, t1);
     json j{{"name", s.name()},
            {"kind", std::string(power::to_string(s.provenance()))},
            {"seconds", t1 - t0},

@@ -7,19 +7,59 @@
 
 namespace joulebench::power {
 
+void ChunkedSeries::push(double t, double v) {
+  if (size_ == chunks_.size() * kChunkPoints) chunks_.push_back(std::make_unique<Chunk>());
+  Chunk& c = *chunks_[size_ / kChunkPoints];
+  c.t[size_ % kChunkPoints] = t;
+  c.v[size_ % kChunkPoints] = v;
+  ++size_;
+}
+
+std::size_t ChunkedSeries::lower_bound(double t) const {
+  std::size_t lo = 0, hi = size_;
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (time_at(mid) < t)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+Series ChunkedSeries::slice(double t0, double t1) const {
+  Series s;
+  if (size_ == 0) return s;
+  std::size_t first = lower_bound(t0);
+  if (first > 0) --first;  // one point before the window, for interpolation at t0
+  std::size_t last = std::min(lower_bound(std::nextafter(t1, INFINITY)) + 1, size_);  // one after t1
+  s.t.reserve(last - first);
+  s.v.reserve(last - first);
+  for (std::size_t i = first; i < last; ++i) {
+    const Chunk& c = *chunks_[i / kChunkPoints];
+    s.t.push_back(c.t[i % kChunkPoints]);
+    s.v.push_back(c.v[i % kChunkPoints]);
+  }
+  return s;
+}
+
 Sampler::Sampler(std::vector<Sensor*> sensors, std::vector<const WorkCounters*> counters,
                  SamplerConfig config)
     : sensors_(std::move(sensors)),
       counters_(std::move(counters)),
       config_(config),
-      epoch_(std::chrono::steady_clock::now()),
-      width_(1 + sensors_.size() + counters_.size()),
+      sensor_points_(sensors_.size()),
+      counter_points_(counters_.size()),
       next_read_s_(sensors_.size(), 0.0),
       last_read_s_(sensors_.size(), -1.0),
       gaps_(sensors_.size(), 0),
-      last_error_(sensors_.size()),
-      row_(width_) {
-  ring_.assign(config_.capacity * width_, std::numeric_limits<double>::quiet_NaN());
+      last_error_(sensors_.size()) {
+  for (const Sensor* s : sensors_) {
+    interval_s_.push_back(
+        std::chrono::duration<double>(std::max(s->update_interval(), config_.min_sensor_interval)).count());
+  }
+  // Last, after every allocation: a series' t = 0 is when the sampler could first read.
+  epoch_ = std::chrono::steady_clock::now();
 }
 
 Sampler::~Sampler() { stop(); }
@@ -62,63 +102,70 @@ void Sampler::loop(const std::stop_token& stop) {
 }
 
 void Sampler::take_sample(bool all_sensors) {
-  const double t = now();
-  std::vector<double>& row = row_;  // reused: no allocation per tick
-  std::fill(row.begin(), row.end(), std::numeric_limits<double>::quiet_NaN());
-  row[0] = t;
+  const double tick = now();
   for (std::size_t i = 0; i < sensors_.size(); ++i) {
-    if (t < next_read_s_[i] && !all_sensors) continue;
-    next_read_s_[i] = t + std::chrono::duration<double>(sensors_[i]->update_interval()).count() * 0.999;
+    if (tick < next_read_s_[i] && !all_sensors) continue;
+    next_read_s_[i] = tick + interval_s_[i] * 0.999;
+    const double before = now();
     const SensorReading r = sensors_[i]->read();
+    // Stamped at the middle of its own read: many sensors, or a preempted read, would
+    // otherwise shift late readings onto the tick's start.
+    const double at = 0.5 * (before + now());
+    std::lock_guard lock(mutex_);
     if (r.ok) {
-      row[1 + i] = r.value;
-      std::lock_guard lock(mutex_);
-      last_read_s_[i] = t;
+      sensor_points_[i].push(at, r.value);
+      last_read_s_[i] = at;
     } else {
-      std::lock_guard lock(mutex_);
       ++gaps_[i];
       last_error_[i] = r.error;
     }
   }
+  std::lock_guard lock(mutex_);
   for (std::size_t c = 0; c < counters_.size(); ++c)
-    row[1 + sensors_.size() + c] = static_cast<double>(counters_[c]->total());
-  std::lock_guard lock(mutex_);
-  const std::size_t slot = taken_.load() % config_.capacity;
-  std::copy(row.begin(), row.end(), ring_.begin() + static_cast<std::ptrdiff_t>(slot * width_));
-  taken_.fetch_add(1);
-}
-
-namespace {
-
-Series column(const std::vector<double>& ring, std::size_t width, std::size_t capacity, std::size_t taken,
-              std::size_t col) {
-  Series s;
-  const std::size_t n = std::min(taken, capacity);
-  for (std::size_t k = taken - n; k < taken; ++k) {
-    const double* row = &ring[(k % capacity) * width];
-    if (std::isnan(row[col])) continue;
-    s.t.push_back(row[0]);
-    s.v.push_back(row[col]);
+    counter_points_[c].push(tick, static_cast<double>(counters_[c]->total()));
+  if (ticks_ == 0) {
+    first_tick_s_ = tick;
+  } else {
+    const double gap = tick - last_tick_s_;
+    max_gap_s_ = std::max(max_gap_s_, gap);
+    if (gap > 2 * std::chrono::duration<double>(config_.period).count()) ++late_ticks_;
   }
-  return s;
+  last_tick_s_ = tick;
+  ++ticks_;
 }
 
-}  // namespace
+Series Sampler::sensor_series(std::size_t sensor) const { return sensor_series(sensor, -INFINITY, INFINITY); }
 
-Series Sampler::sensor_series(std::size_t sensor) const {
+Series Sampler::sensor_series(std::size_t sensor, double t0, double t1) const {
   std::lock_guard lock(mutex_);
-  return column(ring_, width_, config_.capacity, taken_.load(), 1 + sensor);
+  return sensor_points_[sensor].slice(t0, t1);
 }
 
 Series Sampler::counter_series(std::size_t counter) const {
+  return counter_series(counter, -INFINITY, INFINITY);
+}
+
+Series Sampler::counter_series(std::size_t counter, double t0, double t1) const {
   std::lock_guard lock(mutex_);
-  return column(ring_, width_, config_.capacity, taken_.load(), 1 + sensors_.size() + counter);
+  return counter_points_[counter].slice(t0, t1);
+}
+
+SamplerStats Sampler::stats() const {
+  std::lock_guard lock(mutex_);
+  SamplerStats s;
+  s.ticks = ticks_;
+  s.seconds = last_tick_s_ - first_tick_s_;
+  s.achieved_hz = s.seconds > 0 ? static_cast<double>(ticks_ - 1) / s.seconds : 0;
+  s.max_gap_ms = max_gap_s_ * 1e3;
+  s.late_ticks = late_ticks_;
+  for (const auto& p : sensor_points_) s.bytes += p.bytes();
+  for (const auto& p : counter_points_) s.bytes += p.bytes();
+  return s;
 }
 
 bool Sampler::wait_until_read(double t) const {
   double slowest = 0.001;
-  for (const Sensor* s : sensors_)
-    slowest = std::max(slowest, std::chrono::duration<double>(s->update_interval()).count());
+  for (double interval : interval_s_) slowest = std::max(slowest, interval);
   const double deadline = now() + 2 * slowest + 0.005;
   for (;;) {
     {
@@ -179,8 +226,8 @@ Efficiency efficiency(const Sampler& sampler, std::size_t sensor, std::size_t co
   const Sensor& s = *sampler.sensors()[sensor];
   e.sensor = s.name();
   e.provenance = s.provenance();
-  const WindowEnergy w = energy_in_window(sampler.sensor_series(sensor), s.is_counter(), t0, t1);
-  const Series work = sampler.counter_series(counter);
+  const WindowEnergy w = energy_in_window(sampler.sensor_series(sensor, t0, t1), s.is_counter(), t0, t1);
+  const Series work = sampler.counter_series(counter, t0, t1);
   e.seconds = t1 - t0;
   e.joules = w.joules;
   e.watts = w.watts;

@@ -66,21 +66,40 @@ class FakeTree {
 };
 
 /// Advances a counter file as `watts` flow: value = (watts * t / unit) mod range, every ~200 us.
+/// It measures its own lag: the longest time a value stayed visible after the true counter moved
+/// on (from the instant a value was computed to the moment the next one was in place). A busy
+/// machine stretches it; tests derive their tolerance from it instead of hoping it stays small.
 class CounterWriter {
  public:
   CounterWriter(const FakeTree& tree, std::string rel, double watts, double joules_per_count,
                 std::uint64_t range)
-      : thread_([&tree, rel = std::move(rel), watts, joules_per_count, range](std::stop_token stop) {
+      : thread_([this, &tree, rel = std::move(rel), watts, joules_per_count, range](std::stop_token stop) {
           const auto t0 = std::chrono::steady_clock::now();
+          double previous = -1;
           while (!stop.stop_requested()) {
-            const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            const double t = seconds_since(t0);
             const auto count = static_cast<std::uint64_t>(watts * t / joules_per_count);
             tree.write(rel, std::to_string(range > 0 ? count % range : count));
+            if (previous >= 0) note_lag(seconds_since(t0) - previous);
+            previous = t;
             std::this_thread::sleep_for(std::chrono::microseconds(200));
           }
         }) {}
+  /// Longest staleness of the file's value so far, in seconds.
+  [[nodiscard]] double max_lag_s() const { return max_lag_s_.load(); }
+  /// Resets the lag record (call when the window of interest starts).
+  void reset_lag() { max_lag_s_.store(0); }
 
  private:
+  static double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  void note_lag(double lag) {
+    double seen = max_lag_s_.load();
+    while (lag > seen && !max_lag_s_.compare_exchange_weak(seen, lag)) {
+    }
+  }
+  std::atomic<double> max_lag_s_{0};
   std::jthread thread_;
 };
 

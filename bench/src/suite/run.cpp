@@ -82,7 +82,7 @@ struct Run {
 power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, double t0, double t1) {
   power::WindowEnergy total{true, t1 - t0, 0, 0};
   for (std::size_t i = 0; i < n; ++i) {
-    const auto w = power::energy_in_window(s.sensor_series(i), s.sensors()[i]->is_counter(), t0, t1);
+    const auto w = power::energy_in_window(s.sensor_series(i, t0, t1), s.sensors()[i]->is_counter(), t0, t1);
     total.ok = total.ok && w.ok;
     total.joules += w.joules;
   }
@@ -113,7 +113,7 @@ struct Subject {
   Window window(const Run& run, double t0, double t1) const {
     sampler.wait_until_read(t1);  // a slow sensor's next reading closes the window
     Window w;
-    const auto counts = sampler.counter_series(0);
+    const auto counts = sampler.counter_series(0, t0, t1);
     w.seconds = t1 - t0;
     w.units = (power::value_at(counts, t1) - power::value_at(counts, t0)) / workload->counts_per_unit();
     w.throughput = w.units / w.seconds;
@@ -289,7 +289,7 @@ std::vector<double> settings_for(const power::Actuator& a, const std::vector<dou
 
 // Share of 100 ms bins whose throughput is at or under the level the cap allows.
 double binding_fraction(const Subject& s, double t0, double t1, double allowed_rate) {
-  const auto counts = s.sampler.counter_series(0);
+  const auto counts = s.sampler.counter_series(0, t0, t1);
   int bins = 0, bound = 0;
   for (double t = t0; t + 0.1 <= t1; t += 0.1) {
     const double rate =
@@ -398,12 +398,12 @@ void steps(Run& run, Subject& s, power::Actuator& a, json& out) {
     a.set(full);
     if (!run.wait(hold)) break;
     const double t_end = s.sampler.now();
-    const auto counts = s.sampler.counter_series(0);
+    const auto counts = s.sampler.counter_series(0, t_down - 0.5, t_end);
     power::Series units{counts.t, counts.v};
     for (double& c : units.v) c /= s.workload->counts_per_unit();
     down.push_back(step_of(units, true, kRateWindowS, t_down, t_up));
     up.push_back(step_of(units, true, kRateWindowS, t_up, t_end));
-    const auto energy = s.sampler.sensor_series(0);
+    const auto energy = s.sampler.sensor_series(0, t_down - 0.5, t_end);
     down_w.push_back(step_of(energy, true, sensor_window, t_down, t_up));
     up_w.push_back(step_of(energy, true, sensor_window, t_up, t_end));
     if (r == 0)
@@ -441,7 +441,7 @@ json watt_target_step(Run& run, Subject& s, power::Actuator& duty, double full_w
   controller.stop();
   const double t_end = s.sampler.now();
   duty.restore();
-  const auto m = step_of(s.sampler.sensor_series(0), true, 0.05, t_cmd, t_end);
+  const auto m = step_of(s.sampler.sensor_series(0, t_cmd - 1.0, t_end), true, 0.05, t_cmd, t_end);
   return {{"actuator", "duty"},
           {"direction", "watt-target"},
           {"from", full_watts},
