@@ -22,15 +22,20 @@ struct CommandResult {
   std::string output;  ///< stdout and stderr together
 };
 
-/// Runs `joulebench ARGS` through the shell, capturing both streams.
-inline CommandResult run_cli(const std::string& args) {
-  const std::string cmd = std::string(JOULEBENCH_BINARY) + " " + args + " 2>&1";
+/// Runs a shell command line, capturing both streams.
+inline CommandResult run_shell(const std::string& line) {
+  const std::string cmd = line + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
   while (pipe != nullptr && std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
   const int status = pipe != nullptr ? pclose(pipe) : -1;
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+/// Runs `joulebench ARGS` through the shell, capturing both streams.
+inline CommandResult run_cli(const std::string& args) {
+  return run_shell(std::string(JOULEBENCH_BINARY) + " " + args);
 }
 
 constexpr const char* kGenesisHex =

@@ -10,6 +10,7 @@
 #include "joulebench/power/cpu_features.hpp"
 #include "joulebench/power/sampler.hpp"
 #include "joulebench/power/topology.hpp"
+#include "json_out.hpp"
 #include "power_setup.hpp"
 #include "signals.hpp"
 #include "suite/workloads.hpp"
@@ -50,7 +51,8 @@ int cmd_calibrate(const std::vector<std::string>& argv) {
     sampler.wait_until_read(t1);
     double watts = 0;
     for (std::size_t i = 0; i < set.primary.size(); ++i) {
-      watts += power::energy_in_window(sampler.sensor_series(i, t0, t1), set.primary[i]->is_counter(), t0, t1).watts;
+      watts += power::energy_in_window(sampler.sensor_series(i, t0, t1), set.primary[i]->is_counter(), t0, t1)
+                   .watts;
     }
     const double cores_busy = busy.busy_cores().value_or(0);
     points.emplace_back(cores_busy, watts);
@@ -71,10 +73,10 @@ int cmd_calibrate(const std::vector<std::string>& argv) {
                            {"fitted_on", set.primary.front()->name()},
                            {"cpu", power::cpu_brand()},
                            {"points", rows}};
-  power::write_file_atomically(out, doc.dump(2) + "\n");
+  power::write_file_atomically(out, json_text(doc, 2) + "\n");
   std::printf("idle %.2f W + %.2f W per busy core (r^2 %.3f) -> %s; use it with --calibration %s\n",
               m.idle_watts, m.active_watts_per_core, r2, out.c_str(), out.c_str());
-  return interrupted() ? 130 : 0;
+  return interrupted() ? interrupted_exit_code() : 0;
 }
 
 }  // namespace joulebench::cli

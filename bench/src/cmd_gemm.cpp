@@ -9,7 +9,9 @@
 #include "commands.hpp"
 #include "gemm_inputs.hpp"
 #include "joulebench/inference/gemm.hpp"
+#include "joulebench/power/memory.hpp"
 #include "joulebench/power/topology.hpp"
+#include "json_out.hpp"
 #include "timing.hpp"
 
 namespace joulebench::cli {
@@ -61,6 +63,11 @@ int cmd_gemm(const std::vector<std::string>& argv) {
   const double round_s = a.positive("round-seconds").value_or(0.1);
   const auto libraries = libraries_from(a);
 
+  power::require_memory(static_cast<std::uint64_t>(GemmProblem::memory_bytes(*kernel, m, n, k)),
+                        "gemm " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) +
+                            " " + std::string(to_string(dtype)),
+                        "A, B packed for " + std::string(kernel->name) + ", C and the baselines' copies",
+                        "give smaller --m/--n/--k");
   GemmProblem problem(*kernel, m, n, k, /*seed=*/20261128);
   power::WorkerArena arena(threads, !a.flag("no-pin"));
   GemmContext ctx;
@@ -116,7 +123,7 @@ int cmd_gemm(const std::vector<std::string>& argv) {
     ok = v.ok;
   }
   if (a.flag("json")) {
-    std::cout << out.dump() << "\n";
+    print_json(out);
   } else {
     std::printf("gemm %dx%dx%d %s, %d thread(s): ours (%s) %.1f GFLOP/s [%.1f..%.1f]\n", m, n, k,
                 std::string(to_string(dtype)).c_str(), threads, kernel->name.data(), stats[0].median / 1e9,

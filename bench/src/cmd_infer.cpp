@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "joulebench/inference/model.hpp"
 #include "joulebench/power/preemption.hpp"
+#include "json_out.hpp"
 #include "signals.hpp"
 #include "timing.hpp"
 
@@ -164,7 +165,7 @@ int cmd_infer(const std::vector<std::string>& argv) {
   const double duration = a.positive("duration").value_or(5.0);
   const int trials = static_cast<int>(a.uint("preemption", 0, 100000).value_or(30));
 
-  InferenceWorkload w(spec, kernel, static_cast<std::size_t>(threads), !a.flag("no-pin"));
+  InferenceWorkload w(spec, kernel, static_cast<std::size_t>(threads), !a.flag("no-pin"), interrupt_token());
   json out{{"model", spec.name},
            {"spec", spec.to_string()},
            {"dtype", std::string(to_string(spec.dtype))},
@@ -189,7 +190,7 @@ int cmd_infer(const std::vector<std::string>& argv) {
     }
   }
   if (a.flag("json")) {
-    std::cout << out.dump() << "\n";
+    print_json(out);
   } else if (ok) {
     print_human(out);
   }
@@ -199,7 +200,7 @@ int cmd_infer(const std::vector<std::string>& argv) {
         spec.name.c_str(), out["verify"]["max_error"].get<double>(), out["verify"]["bound"].get<double>());
     return 1;
   }
-  return interrupted() ? 130 : 0;
+  return interrupted() ? interrupted_exit_code() : 0;
 }
 
 }  // namespace joulebench::cli

@@ -12,6 +12,7 @@
 #include "joulebench/miner/miner.hpp"
 #include "joulebench/power/cpu_features.hpp"
 #include "joulebench/power/topology.hpp"
+#include "json_out.hpp"
 #include "signals.hpp"
 
 namespace joulebench::cli {
@@ -89,10 +90,14 @@ void print_mining_human(const Miner& miner, const MinerConfig& cfg, const Mining
     std::printf("found nonce %u (0x%08x) time %u hash %s\n", f.nonce, f.nonce, f.header.time,
                 display_hex(f.hash).c_str());
   }
-  std::printf("%llu hashes in %.3f s: %.2f MH/s (%.2f MH/s per thread), %zu found, %llu roll(s)%s\n",
+  if (r.found_count > r.found.size())
+    std::printf("(%zu of %llu found nonces shown; --keep N keeps more)\n", r.found.size(),
+                static_cast<unsigned long long>(r.found_count));
+  std::printf("%llu hashes in %.3f s: %.2f MH/s (%.2f MH/s per thread), %llu found, %llu roll(s)%s\n",
               static_cast<unsigned long long>(r.hashes), r.seconds, r.hashes_per_second() / 1e6,
-              r.hashes_per_second() / 1e6 / static_cast<double>(miner.threads()), r.found.size(),
-              static_cast<unsigned long long>(r.rolls), r.completed ? ", range complete" : "");
+              r.hashes_per_second() / 1e6 / static_cast<double>(miner.threads()),
+              static_cast<unsigned long long>(r.found_count), static_cast<unsigned long long>(r.rolls),
+              r.completed ? ", range complete" : "");
 }
 
 }  // namespace
@@ -109,11 +114,13 @@ int cmd_hash(const std::vector<std::string>& argv) {
   }
   const bool meets = hash_meets_target(hash, target);
   if (a.flag("json")) {
-    std::cout << json{{"hash", display_hex(hash)}, {"meets_target", meets}, {"target", target.to_hex()},
-                      {"bits", header.bits},       {"nonce", header.nonce}, {"time", header.time},
-                      {"version", header.version}}
-                     .dump()
-              << "\n";
+    print_json(json{{"hash", display_hex(hash)},
+                    {"meets_target", meets},
+                    {"target", target.to_hex()},
+                    {"bits", header.bits},
+                    {"nonce", header.nonce},
+                    {"time", header.time},
+                    {"version", header.version}});
   } else {
     std::printf("%s\n%s its target %s\n", display_hex(hash).c_str(), meets ? "meets" : "does not meet",
                 target.to_hex().c_str());
@@ -124,7 +131,7 @@ int cmd_hash(const std::vector<std::string>& argv) {
 int cmd_mine(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"header", "start", "count", "threads", "kernel", "share-bits", "difficulty", "duration",
-                "batch", "coinbase", "extranonce-offset", "merkle-branch"},
+                "batch", "coinbase", "extranonce-offset", "merkle-branch", "keep"},
                {"json", "no-pin"});
   MinerConfig cfg;
   cfg.header = header_from(a, false);
@@ -138,6 +145,7 @@ int cmd_mine(const std::vector<std::string>& argv) {
   cfg.pin = !a.flag("no-pin");
   cfg.kernel = &kernel_from(a);
   cfg.coinbase = coinbase_from(a);
+  cfg.keep = a.uint("keep", 0, 1000000).value_or(1000);
   if (cfg.count && cfg.start + *cfg.count > (1ull << 32)) {
     throw UsageError("--start " + std::to_string(cfg.start) + " + --count " + std::to_string(*cfg.count) +
                      " passes 2^32 nonces; lower --count to at most " +
@@ -148,23 +156,23 @@ int cmd_mine(const std::vector<std::string>& argv) {
   if (a.flag("json")) {
     json found = json::array();
     for (const auto& f : r.found) found.push_back(found_json(f));
-    std::cout << json{{"kernel", miner.kernel()},
-                      {"threads", miner.threads()},
-                      {"pinned", miner.pinned()},
-                      {"hashes", r.hashes},
-                      {"seconds", r.seconds},
-                      {"hashes_per_second", r.hashes_per_second()},
-                      {"found", found},
-                      {"target", cfg.target.to_hex()},
-                      {"rolls", r.rolls},
-                      {"completed", r.completed},
-                      {"interrupted", interrupted()}}
-                     .dump()
-              << "\n";
+    print_json(json{{"kernel", miner.kernel()},
+                    {"threads", miner.threads()},
+                    {"pinned", miner.pinned()},
+                    {"hashes", r.hashes},
+                    {"seconds", r.seconds},
+                    {"hashes_per_second", r.hashes_per_second()},
+                    {"found", found},
+                    {"found_count", r.found_count},
+                    {"kept", r.found.size()},
+                    {"target", cfg.target.to_hex()},
+                    {"rolls", r.rolls},
+                    {"completed", r.completed},
+                    {"interrupted", interrupted()}});
   } else {
     print_mining_human(miner, cfg, r);
   }
-  return interrupted() ? 130 : 0;
+  return interrupted() ? interrupted_exit_code() : 0;
 }
 
 int cmd_kernels(const std::vector<std::string>& argv) {
@@ -191,7 +199,7 @@ int cmd_kernels(const std::vector<std::string>& argv) {
                     {"default", &k == &inference::find_gemm_kernel(k.dtype)}});
   }
   if (a.flag("json")) {
-    std::cout << list.dump(2) << "\n";
+    print_json(list, 2);
     return 0;
   }
   for (const auto& k : list) {

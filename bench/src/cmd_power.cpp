@@ -9,6 +9,7 @@
 #include "joulebench/power/actuator.hpp"
 #include "joulebench/power/sampler.hpp"
 #include "joulebench/power/topology.hpp"
+#include "json_out.hpp"
 #include "power_setup.hpp"
 #include "signals.hpp"
 
@@ -81,20 +82,55 @@ void note_estimated(const power::SensorSet& set) {
   }
 }
 
+// The ACTUATOR=VALUE items of `cap`, checked before anything is changed.
+std::vector<std::pair<power::Actuator*, double>> caps_from(
+    const Args& a, const std::vector<std::unique_ptr<power::Actuator>>& actuators,
+    const std::vector<power::Probe>& probes) {
+  std::vector<std::pair<power::Actuator*, double>> wanted;
+  for (const std::string& item : a.positionals()) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw UsageError("cap '" + item + "' has no '='; write ACTUATOR=VALUE");
+    const std::string name = item.substr(0, eq);
+    if (name == "duty" || name == "workers") {
+      throw UsageError(
+          "'" + name +
+          "' throttles joulebench's own workloads, not another program; use it with `joulebench run`");
+    }
+    power::Actuator* found = nullptr;
+    for (const auto& act : actuators) found = act->name() == name ? act.get() : found;
+    if (found == nullptr) {
+      std::string why = "no such actuator";
+      for (const auto& p : probes) why = p.name == name ? "unavailable: " + p.reason : why;
+      throw UsageError("actuator '" + name + "' " + why + "; `joulebench sensors` lists them");
+    }
+    if (!a.flag("allow-hw-caps")) {
+      throw UsageError("refusing to change " + name +
+                       " (a hardware limit) without --allow-hw-caps; the previous value "
+                       "is journaled and restored when the command ends");
+    }
+    try {
+      wanted.emplace_back(found, power::parse_cap_value(item.substr(eq + 1), *found));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
+  return wanted;
+}
+
 }  // namespace
 
 int cmd_sensors(const std::vector<std::string>& argv) {
   const Args a(argv, {"sysfs-root", "calibration"}, {"json"});
   const auto options = discovery_from(a);
   const power::SensorSet set = power::discover_sensors(options);
-  power::CapJournal journal(power::CapJournal::default_path(options.root));
+  power::CapJournal journal(power::CapJournal::default_path(options.root), options.root);
   std::vector<power::Probe> probes = set.probes;
   (void)power::hardware_actuators(options.root, journal, probes, options.nvml);
   for (const auto& p : software_actuator_probes(power::topology().cores)) probes.push_back(p);
   if (a.flag("json")) {
     json list = json::array();
     for (const auto& p : probes) list.push_back(probe_json(p));
-    std::cout << list.dump(2) << "\n";
+    print_json(list, 2);
     return 0;
   }
   for (const auto& p : probes) {
@@ -126,12 +162,12 @@ int cmd_power(const std::vector<std::string>& argv) {
   sampler.stop();
   const json rows = window_json(sampler, t0, t1);
   if (a.flag("json")) {
-    std::cout << rows.dump() << "\n";
+    print_json(rows);
   } else {
     note_estimated(set);
     print_window(rows);
   }
-  return interrupted() ? 130 : 0;
+  return interrupted() ? interrupted_exit_code() : 0;
 }
 
 int cmd_measure(const std::vector<std::string>& argv) {
@@ -145,7 +181,7 @@ int cmd_measure(const std::vector<std::string>& argv) {
   sampler.stop();
   const json rows = window_json(sampler, t0, t1);
   if (a.flag("json")) {
-    std::cout << json{{"exit_code", code}, {"seconds", t1 - t0}, {"sensors", rows}}.dump() << "\n";
+    print_json(json{{"exit_code", code}, {"seconds", t1 - t0}, {"sensors", rows}});
   } else {
     note_estimated(set);
     std::fprintf(stderr, "joulebench measure: %.3f s, exit code %d\n", t1 - t0, code);
@@ -161,42 +197,24 @@ int cmd_cap(const std::vector<std::string>& argv) {
     throw UsageError("no cap given; write ACTUATOR=VALUE, e.g. powercap:package-0=120W");
   if (a.rest().empty()) throw UsageError("no command given after --; write -- COMMAND [ARGS...]");
   restore_leftover_caps(root);
-  power::CapJournal journal(power::CapJournal::default_path(root));
+  power::CapJournal journal(power::CapJournal::default_path(root), root);
   std::vector<power::Probe> probes;
   auto actuators = power::hardware_actuators(root, journal, probes, root.is_real());
-  std::vector<std::pair<power::Actuator*, double>> wanted;
-  for (const std::string& item : a.positionals()) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos) throw UsageError("cap '" + item + "' has no '='; write ACTUATOR=VALUE");
-    const std::string name = item.substr(0, eq);
-    if (name == "duty" || name == "workers") {
-      throw UsageError(
-          "'" + name +
-          "' throttles joulebench's own workloads, not another program; use it with `joulebench run`");
-    }
-    power::Actuator* found = nullptr;
-    for (auto& act : actuators) found = act->name() == name ? act.get() : found;
-    if (found == nullptr) {
-      std::string why = "no such actuator";
-      for (const auto& p : probes) why = p.name == name ? "unavailable: " + p.reason : why;
-      throw UsageError("actuator '" + name + "' " + why + "; `joulebench sensors` lists them");
-    }
-    if (!a.flag("allow-hw-caps")) {
-      throw UsageError("refusing to change " + name +
-                       " (a hardware limit) without --allow-hw-caps; the previous value "
-                       "is journaled and restored when the command ends");
-    }
-    try {
-      wanted.emplace_back(found, power::parse_cap_value(item.substr(eq + 1), *found));
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
-  }
+  const auto wanted = caps_from(a, actuators, probes);
+  // A second signal, or the main thread stuck in a child that ignores the first, still puts
+  // back what this process changed before it exits.
+  EmergencyRestore emergency([&journal] { (void)journal.restore_own(); });
   int code = 0;
+  json applied = json::array();
   {
     power::CapSession session;
     for (auto& [act, value] : wanted) {
       const auto r = session.apply(*act, value);
+      applied.push_back({{"name", act->name()},
+                         {"unit", act->unit()},
+                         {"requested", r.requested},
+                         {"in_force", r.in_force},
+                         {"warning", r.warning}});
       std::fprintf(stderr, "joulebench cap: %s = %g %s (in force %g)%s%s\n", act->name().c_str(), r.requested,
                    act->unit().c_str(), r.in_force,
                    r.warning.empty() ? "" : "; warning: ", r.warning.c_str());
@@ -206,21 +224,36 @@ int cmd_cap(const std::vector<std::string>& argv) {
       std::fprintf(stderr, "joulebench cap: restore warning: %s\n", w.c_str());
   }
   std::fprintf(stderr, "joulebench cap: caps restored\n");
+  if (interrupted()) code = interrupted_exit_code();
+  if (a.flag("json")) print_json(json{{"caps", applied}, {"exit_code", code}, {"restored", true}});
   return code;
 }
 
 int cmd_restore(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root"}, {});
-  power::CapJournal journal(power::CapJournal::default_path(sysfs_root_from(a)));
-  if (journal.entries().empty()) {
-    std::printf("nothing to restore (journal %s is empty)\n", journal.file().c_str());
-    return 0;
-  }
+  const Args a(argv, {"sysfs-root"}, {"force", "json"});
+  const power::SysfsRoot root = sysfs_root_from(a);
+  power::CapJournal journal(power::CapJournal::default_path(root), root);
+  const auto outcomes = journal.restore_leftovers(a.flag("force"));
   bool ok = true;
-  for (const auto& line : journal.restore_all()) {
-    std::printf("%s\n", line.c_str());
-    ok = ok && line.rfind("restored", 0) == 0;
+  json list = json::array();
+  for (const auto& o : outcomes) {
+    using R = power::CapJournal::Outcome::Result;
+    ok = ok && (o.result == R::restored || o.result == R::held);
+    if (!a.flag("json")) std::printf("%s\n", o.line().c_str());
+    list.push_back({{"name", o.entry.name},
+                    {"target", o.entry.target},
+                    {"original", o.entry.original},
+                    {"owner_pid", o.entry.owner.pid},
+                    {"result", o.result == R::restored  ? "restored"
+                               : o.result == R::held    ? "held"
+                               : o.result == R::refused ? "refused"
+                                                        : "failed"},
+                    {"detail", o.detail}});
   }
+  if (a.flag("json"))
+    print_json(json{{"journal", journal.file().string()}, {"entries", list}});
+  else if (outcomes.empty())
+    std::printf("nothing to restore (journal %s is empty)\n", journal.file().c_str());
   return ok ? 0 : 1;
 }
 

@@ -1,6 +1,7 @@
 // `joulebench run`, `joulebench compare`, `joulebench merge`.
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -23,6 +24,19 @@ std::vector<std::string> split(const std::string& s) {
   std::string item;
   while (std::getline(in, item, ',')) {
     if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// Comma-separated workloads, where key=value items belong to the mlp: spec before them:
+// "sha256d,mlp:256x256,layers=4,batch=2,ffn-b1" is three workloads.
+std::vector<std::string> workload_list(const std::string& text) {
+  std::vector<std::string> out;
+  for (const auto& item : split(text)) {
+    if (item.find('=') != std::string::npos && !out.empty() && out.back().rfind("mlp:", 0) == 0)
+      out.back() += "," + item;
+    else
+      out.push_back(item);
   }
   return out;
 }
@@ -74,13 +88,45 @@ Change compare_metric(const json& b, const json& n, const std::string& metric, d
   return c;
 }
 
+// The files a run writes; a directory holding any of them holds results.
+constexpr const char* kResultFiles[] = {"results.json",         "curves.csv",  "steps.csv",
+                                        "steps_timeseries.csv", "report.html", "planner.json"};
+
+// Refuses to mix a new run's files with an earlier run's; with --force moves the old ones into
+// DIR/previous-<UTC time>/ first (never deleted, never overwritten).
+void make_room_for_results(const std::filesystem::path& dir, bool force) {
+  std::vector<std::string> old;
+  for (const char* f : kResultFiles) {
+    std::error_code ec;
+    if (std::filesystem::symlink_status(dir / f, ec).type() != std::filesystem::file_type::not_found)
+      old.push_back(f);
+  }
+  if (old.empty()) return;
+  std::string names;
+  for (const auto& f : old) names += (names.empty() ? "" : ", ") + f;
+  if (!force) {
+    throw UsageError("--out " + dir.string() + " already holds results (" + names +
+                     "); give a new directory, or add --force to move them into " + dir.string() +
+                     "/previous-<time>/ first");
+  }
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
+  std::filesystem::path aside = dir / ("previous-" + std::string(stamp));
+  for (int i = 2; std::filesystem::exists(aside); ++i)
+    aside = dir / ("previous-" + std::string(stamp) + "-" + std::to_string(i));
+  std::filesystem::create_directory(aside);
+  for (const auto& f : old) std::filesystem::rename(dir / f, aside / f);
+  std::fprintf(stderr, "joulebench: moved the earlier results (%s) into %s\n", names.c_str(), aside.c_str());
+}
+
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& argv) {
   const Args a(argv, {"workloads", "actuators", "levels", "out", "sysfs-root", "calibration", "threads"},
-               {"quick", "allow-hw-caps", "no-pin", "no-progress"});
+               {"quick", "allow-hw-caps", "no-pin", "no-progress", "force"});
   suite::RunOptions o;
-  o.workloads = split(a.get_or("workloads", ""));
+  o.workloads = workload_list(a.get_or("workloads", ""));
   o.actuators = split(a.get_or("actuators", ""));
   o.levels = levels_from(a.get_or("levels", ""));
   o.quick = a.flag("quick");
@@ -91,6 +137,7 @@ int cmd_run(const std::vector<std::string>& argv) {
   o.threads = a.uint("threads", 1, 4096).value_or(0);
   o.pin = !a.flag("no-pin");
   o.progress = !a.flag("no-progress");
+  make_room_for_results(o.out, a.flag("force"));
   try {
     const int code = suite::run_suite(o);
     std::printf("results: %s/{results.json,curves.csv,steps.csv,steps_timeseries.csv,report.html}\n",
@@ -171,38 +218,46 @@ int cmd_merge(const std::vector<std::string>& argv) {
       "energy_kind,sensor,complete,quick\n";
   std::printf("%-16s %-18s %-10s %12s %9s %13s %-10s %s\n", "host", "workload", "unit", "units/s", "W",
               "J/unit gross", "energy", "complete");
-  int errors = 0;
+  std::vector<std::string> skipped;
   for (const auto& dir : a.positionals()) {
-    json r;
+    std::string rows;
     try {
-      r = suite::load_results(dir);
+      const json r = suite::load_results(dir);
+      const std::string host = r.at("machine").value("hostname", dir);
+      for (const auto& w : r.at("workloads")) {
+        if (!w.contains("throughput_per_s")) continue;
+        std::printf("%-16s %-18s %-10s %12.4g %9.2f %13.4g %-10s %s\n", host.c_str(),
+                    w.at("name").get<std::string>().c_str(), w.at("unit").get<std::string>().c_str(),
+                    w.at("throughput_per_s").get<double>(), w.at("watts").get<double>(),
+                    w.at("joules_per_unit").at("gross").get<double>(), r.value("energy_kind", "?").c_str(),
+                    r.value("complete", false) ? "yes" : "no");
+        std::ostringstream line;
+        line << host << "," << w.at("name").get<std::string>() << "," << w.at("unit").get<std::string>()
+             << "," << w.at("kernel").get<std::string>() << "," << w.value("threads", 0) << ","
+             << w.at("throughput_per_s").get<double>() << "," << w.at("watts").get<double>() << ","
+             << w.at("joules_per_unit").at("gross").get<double>() << ","
+             << w.at("joules_per_unit").at("net").get<double>() << "," << r.value("energy_kind", "?") << ","
+             << r.value("energy_sensor", "?") << "," << r.value("complete", false) << ","
+             << r.value("quick", false) << "\n";
+        rows += line.str();
+      }
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "joulebench: error: %s\n", e.what());
-      ++errors;
+      // One bad input never costs the others: it is named and the merge goes on.
+      skipped.push_back(dir + ": " + e.what());
       continue;
     }
-    const std::string host = r["machine"].value("hostname", dir);
-    for (const auto& w : r["workloads"]) {
-      if (!w.contains("throughput_per_s")) continue;
-      std::printf("%-16s %-18s %-10s %12.4g %9.2f %13.4g %-10s %s\n", host.c_str(),
-                  w["name"].get<std::string>().c_str(), w["unit"].get<std::string>().c_str(),
-                  w["throughput_per_s"].get<double>(), w["watts"].get<double>(),
-                  w["joules_per_unit"]["gross"].get<double>(), r.value("energy_kind", "?").c_str(),
-                  r.value("complete", false) ? "yes" : "no");
-      std::ostringstream line;
-      line << host << "," << w["name"].get<std::string>() << "," << w["unit"].get<std::string>() << ","
-           << w["kernel"].get<std::string>() << "," << w.value("threads", 0) << ","
-           << w["throughput_per_s"].get<double>() << "," << w["watts"].get<double>() << ","
-           << w["joules_per_unit"]["gross"].get<double>() << "," << w["joules_per_unit"]["net"].get<double>()
-           << "," << r.value("energy_kind", "?") << "," << r.value("energy_sensor", "?") << ","
-           << r.value("complete", false) << "," << r.value("quick", false) << "\n";
-      csv += line.str();
-    }
+    csv += rows;
   }
+  for (const auto& s : skipped) std::fprintf(stderr, "joulebench merge: skipped %s\n", s.c_str());
   const std::string out = a.get_or("csv", "merged.csv");
-  std::ofstream(out) << csv;
-  std::printf("wrote %s\n", out.c_str());
-  return errors > 0 ? 2 : 0;
+  try {
+    power::write_file_atomically(out, csv);
+    std::printf("wrote %s\n", out.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "joulebench: error: %s\n", e.what());
+    return 1;
+  }
+  return skipped.empty() ? 0 : 1;
 }
 
 }  // namespace joulebench::cli

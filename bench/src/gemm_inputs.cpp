@@ -7,6 +7,13 @@ namespace joulebench::cli {
 
 using namespace joulebench::inference;
 
+double GemmProblem::memory_bytes(const GemmKernelInfo& kernel, int m, int n, int k) {
+  const double elem = kernel.dtype == DType::fp32 ? 4 : kernel.dtype == DType::bf16 ? 2 : 1;
+  const double mk = static_cast<double>(m) * k, kn = static_cast<double>(k) * n,
+               mn = static_cast<double>(m) * n;
+  return mk * (4 + elem) + kn * (8 + 2 * elem) + (n + 64.0) * (k + 4.0) * elem + 8 * mn;
+}
+
 GemmProblem::GemmProblem(const GemmKernelInfo& kernel, int m, int n, int k, std::uint32_t seed)
     : m_(m),
       n_(n),

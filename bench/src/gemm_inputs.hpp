@@ -14,6 +14,9 @@ using inference::VerifyReport;
 
 class GemmProblem {
  public:
+  /// Upper bound of what the problem and its library baselines allocate: A in fp32 and in the
+  /// activation type, B, its effective copy and packed panels, a library's reordered copy, two C.
+  static double memory_bytes(const inference::GemmKernelInfo& kernel, int m, int n, int k);
   /// A (M x K) and B (K x N) uniform in [-1, 1] from `seed`; B packed for `kernel`.
   GemmProblem(const inference::GemmKernelInfo& kernel, int m, int n, int k, std::uint32_t seed);
 

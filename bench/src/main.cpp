@@ -9,6 +9,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "joulebench/power/workload.hpp"
 #include "signals.hpp"
 
 namespace {
@@ -72,6 +73,9 @@ int main(int argc, char** argv) {
   install_interrupt_handlers();
   try {
     return it->second(std::vector<std::string>(args.begin() + 1, args.end()));
+  } catch (const joulebench::power::Cancelled& e) {
+    std::fprintf(stderr, "joulebench: %s\n", e.what());
+    return interrupted_exit_code();
   } catch (const UsageError& e) {
     std::fprintf(stderr, "joulebench: error: %s\n", e.what());
     return 2;

@@ -1,6 +1,7 @@
 // Discovery options, software actuator listing, leftover-cap restore, child processes.
 #include "power_setup.hpp"
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,20 +47,25 @@ std::vector<power::Probe> software_actuator_probes(std::size_t workers) {
 }
 
 void restore_leftover_caps(const power::SysfsRoot& root) {
-  power::CapJournal journal(power::CapJournal::default_path(root));
-  if (journal.entries().empty()) return;
-  std::fprintf(
-      stderr, "joulebench: warning: a previous run left hardware caps changed (journal %s); restoring them\n",
-      journal.file().c_str());
-  for (const auto& line : journal.restore_all()) std::fprintf(stderr, "joulebench: %s\n", line.c_str());
+  power::CapJournal journal(power::CapJournal::default_path(root), root);
+  for (const auto& o : journal.restore_leftovers()) {
+    if (o.result == power::CapJournal::Outcome::Result::held) continue;  // a live run's own cap
+    std::fprintf(stderr, "joulebench: warning: a run that is gone left a hardware cap (journal %s): %s\n",
+                 journal.file().c_str(), o.line().c_str());
+  }
 }
 
 int run_child(const std::vector<std::string>& argv) {
   if (argv.empty()) throw UsageError("no command given after --; write -- COMMAND [ARGS...]");
   std::fflush(nullptr);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
+    // If joulebench is killed (even by SIGKILL) the command is told to stop, not orphaned.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(128 + SIGTERM);
+    std::signal(SIGPIPE, SIG_DFL);  // ignored here; the command gets the usual behaviour
     std::vector<char*> args;
     for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
     args.push_back(nullptr);
@@ -74,7 +80,7 @@ int run_child(const std::vector<std::string>& argv) {
     if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (r < 0 && errno != EINTR) return 127;
     if (interrupted() && !forwarded) {
-      ::kill(pid, interrupt_signal());
+      ::kill(pid, interrupt_signal());  // then keep waiting: the child is reaped, never orphaned
       forwarded = true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

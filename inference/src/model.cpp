@@ -7,7 +7,9 @@
 #include <cstring>
 #include <random>
 
+#include "joulebench/power/memory.hpp"
 #include "joulebench/power/throttle.hpp"
+#include "joulebench/power/workload.hpp"
 
 namespace joulebench::inference {
 
@@ -28,8 +30,14 @@ OutType act_out(DType d) {
 
 }  // namespace
 
-Model::Model(const ModelSpec& spec, const GemmKernelInfo* kernel)
-    : spec_(spec), kernel_(kernel != nullptr ? kernel : &find_gemm_kernel(spec.dtype)) {
+Model::Model(const ModelSpec& spec, const GemmKernelInfo* kernel, std::stop_token stop)
+    : spec_(spec),
+      stop_(std::move(stop)),
+      kernel_(kernel != nullptr ? kernel : &find_gemm_kernel(spec.dtype)) {
+  power::require_memory(static_cast<std::uint64_t>(spec_.memory_bytes()), "model " + spec_.to_string(),
+                        std::to_string(spec_.parameter_count()) + " parameters and activations for batch " +
+                            std::to_string(spec_.batch),
+                        "use smaller widths, fewer layers or a smaller batch");
   if (kernel_->dtype != spec.dtype) {
     throw std::invalid_argument("kernel " + std::string(kernel_->name) + " is for " +
                                 std::string(to_string(kernel_->dtype)) + ", the model is " +
@@ -38,6 +46,7 @@ Model::Model(const ModelSpec& spec, const GemmKernelInfo* kernel)
   const int n = static_cast<int>(spec_.dims.size()) - 1;
   for (int b = 0; b < spec_.blocks; ++b) {
     for (int i = 0; i < n; ++i) {
+      check_stop();
       auto layer = std::make_unique<Layer>();
       layer->in = spec_.dims[i];
       layer->out = spec_.dims[i + 1];
@@ -66,10 +75,15 @@ Model::Model(const ModelSpec& spec, const GemmKernelInfo* kernel)
 
 Model::~Model() = default;
 
+void Model::check_stop() const {
+  if (stop_.stop_requested()) throw power::Cancelled("stopped while preparing model " + spec_.to_string());
+}
+
 // Static int8 ranges: an fp32 pass over the sample batch records each layer input's range.
 void Model::calibrate() {
   std::vector<float> x = sample_input(), h, y;
   for (std::size_t li = 0, first = 0; li < layers_.size(); ++li) {
+    check_stop();
     Layer& l = *layers_[li];
     const std::vector<float>& in = (li == first) ? x : h;
     const auto [lo, hi] = std::minmax_element(in.begin(), in.end());
@@ -163,6 +177,7 @@ void Model::reference_forward(const float* input, float* output) const {
   std::vector<float> x(input, input + static_cast<std::size_t>(batch) * input_width()), y;
   std::vector<std::uint8_t> in_buf;
   for (std::size_t li = 0; li < layers_.size(); ++li) {
+    check_stop();
     const Layer& l = *layers_[li];
     if (li == 0 || layers_[li - 1]->last_in_block) {
       in_buf.assign(static_cast<std::size_t>(batch) * l.in * activation_bytes(spec_.dtype), 0);
@@ -188,8 +203,8 @@ void Model::reference_forward(const float* input, float* output) const {
 }
 
 InferenceWorkload::InferenceWorkload(const ModelSpec& spec, const GemmKernelInfo* kernel, std::size_t threads,
-                                     bool pin)
-    : model_(spec, kernel),
+                                     bool pin, std::stop_token stop)
+    : model_(spec, kernel, std::move(stop)),
       arena_(threads, pin),
       throttle_(arena_.threads()),
       flops_(arena_.threads(), "flop"),

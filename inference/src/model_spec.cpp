@@ -1,4 +1,5 @@
 // Model specs: presets, the `mlp:` grammar, FLOP and parameter counts.
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <stdexcept>
@@ -144,6 +145,20 @@ std::size_t ModelSpec::parameter_count() const {
   for (std::size_t i = 0; i + 1 < dims.size(); ++i)
     n += static_cast<std::size_t>(dims[i]) * dims[i + 1] + (bias ? dims[i + 1] : 0);
   return n * blocks;
+}
+
+double ModelSpec::memory_bytes() const {
+  const double elem = static_cast<double>(dtype == DType::fp32 ? 4 : dtype == DType::bf16 ? 2 : 1);
+  double bytes = 0, widest = 0;
+  for (std::size_t i = 0; i + 1 < dims.size(); ++i) {
+    const double k = dims[i], n = dims[i + 1];
+    // fp32 weights + effective copy + packed panels (tiles up to 64 wide, k groups up to 4) + bias,
+    // scales and column sums + this layer's input in the activation type.
+    bytes += blocks * (8 * k * n + (n + 64) * (k + 4) * elem + 12 * n + batch * k * 4 + 64);
+    widest = std::max({widest, k, n});
+  }
+  // Residual stream, its next copy, the workload's input/output and calibration scratch.
+  return bytes + 8.0 * batch * widest * 4;
 }
 
 }  // namespace joulebench::inference

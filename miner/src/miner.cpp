@@ -84,6 +84,7 @@ class Miner::Worker {
   }
 
   std::vector<FoundNonce> take_found() { return std::move(found_); }
+  [[nodiscard]] std::uint64_t found_count() const { return found_count_; }
 
  private:
   void scan_piece(std::uint64_t global_first, std::uint64_t count) {
@@ -98,7 +99,10 @@ class Miner::Worker {
       FoundNonce hit{candidates_[i], {}, scanner_->header()};
       if (!scanner_->confirm(hit.nonce, &hit.hash)) continue;
       hit.header.nonce = hit.nonce;
-      found_.push_back(hit);
+      ++found_count_;
+      // Pieces come from a rising cursor, so a worker's first `keep` hits include every hit
+      // that can be among the first `keep` overall.
+      if (found_.size() < miner_.config_.keep) found_.push_back(hit);
     }
   }
 
@@ -109,6 +113,7 @@ class Miner::Worker {
   std::optional<NonceScanner> scanner_;
   std::uint64_t roll_ = 0;
   std::vector<FoundNonce> found_;
+  std::uint64_t found_count_ = 0;
 };
 
 Miner::Miner(MinerConfig config)
@@ -155,6 +160,7 @@ MiningResult Miner::mine(std::stop_token external) {
   r.completed = config_.count && reached >= end;
   r.rolls = reached > 0 ? (reached - 1) / kNoncesPerRoll : 0;
   for (auto& w : workers) {
+    r.found_count += w->found_count();
     auto f = w->take_found();
     r.found.insert(r.found.end(), f.begin(), f.end());
   }
@@ -162,6 +168,7 @@ MiningResult Miner::mine(std::stop_token external) {
     return std::tie(a.header.time, a.header.merkle_root, a.nonce) <
            std::tie(b.header.time, b.header.merkle_root, b.nonce);
   });
+  if (r.found.size() > config_.keep) r.found.resize(config_.keep);
   return r;
 }
 

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
@@ -39,6 +38,12 @@ CapResult result(double requested, double in_force, double tolerance) {
                 " (rounded, locked or clamped by the kernel or firmware)";
   }
   return r;
+}
+
+void throw_unless_restored(const std::vector<CapJournal::Outcome>& outcomes) {
+  for (const auto& o : outcomes) {
+    if (o.result != CapJournal::Outcome::Result::restored) throw std::runtime_error(o.line());
+  }
 }
 
 class DutyCycleActuator final : public Actuator {
@@ -118,7 +123,7 @@ class SysfsActuator final : public Actuator {
         FileError e;
         const auto original = read_text(f, &e);
         if (!original) throw std::runtime_error(e.message);
-        journal_.record({name_, "file", f.string(), *original});
+        journal_.record({name_, "file", f.string(), *original, {}});
       }
     }
     journaled_ = true;
@@ -133,9 +138,7 @@ class SysfsActuator final : public Actuator {
     if (!journaled_) return;
     std::vector<std::string> targets;
     for (const auto& f : files_) targets.push_back(f.string());
-    for (const auto& line : journal_.restore_all(targets)) {
-      if (line.rfind("could not", 0) == 0) throw std::runtime_error(line);
-    }
+    throw_unless_restored(journal_.restore_own(targets));
     journaled_ = false;
   }
 
@@ -166,7 +169,7 @@ class NvmlLimitActuator final : public Actuator {
   }
   CapResult set(double v) override {
     check_range(*this, v);
-    if (!journaled_) journal_.record({name(), "nvml", std::to_string(gpu_), fmt(value())});
+    if (!journaled_) journal_.record({name(), "nvml", std::to_string(gpu_), fmt(value()), {}});
     journaled_ = true;
     std::string error;
     if (!nvml_->set_power_limit_w(gpu_, v, error)) throw std::runtime_error(error);
@@ -174,9 +177,7 @@ class NvmlLimitActuator final : public Actuator {
   }
   void restore() override {
     if (!journaled_) return;
-    for (const auto& line : journal_.restore_all({std::to_string(gpu_)})) {
-      if (line.rfind("could not", 0) == 0) throw std::runtime_error(line);
-    }
+    throw_unless_restored(journal_.restore_own({std::to_string(gpu_)}));
     journaled_ = false;
   }
 
@@ -334,96 +335,6 @@ double parse_cap_value(const std::string& text, const Actuator& a) {
                                 " or a percentage of its maximum (e.g. 60%)");
   }
   return out;
-}
-
-CapJournal::CapJournal(fs::path file) : file_(std::move(file)) {}
-
-fs::path CapJournal::default_path(const SysfsRoot& root) {
-  if (const char* env = std::getenv("JOULEBENCH_JOURNAL"); env != nullptr && *env != 0) return env;
-  if (!root.is_real()) return root("/var/lib/joulebench/caps-journal.json");
-  if (::geteuid() == 0) return "/var/lib/joulebench/caps-journal.json";
-  const char* home = std::getenv("HOME");
-  return fs::path(home != nullptr ? home : "/tmp") / ".local/state/joulebench/caps-journal.json";
-}
-
-std::vector<CapJournal::Entry> CapJournal::entries() const {
-  std::vector<Entry> out;
-  std::ifstream in(file_);
-  if (!in) return out;
-  try {
-    const nlohmann::json doc = nlohmann::json::parse(in);  // named: a temporary would die before the loop
-    for (const auto& e : doc.at("entries")) {
-      out.push_back({e.at("name"), e.at("kind"), e.at("target"), e.at("original")});
-    }
-  } catch (const std::exception& ex) {
-    throw std::runtime_error("cap journal " + file_.string() + " is unreadable (" + ex.what() +
-                             "); inspect it and restore the listed values by hand");
-  }
-  return out;
-}
-
-void CapJournal::save(const std::vector<Entry>& entries) const {
-  if (entries.empty()) {
-    std::error_code ec;
-    fs::remove(file_, ec);
-    return;
-  }
-  nlohmann::json j{
-      {"schema", "joulebench-journal/1"}, {"pid", ::getpid()}, {"entries", nlohmann::json::array()}};
-  for (const auto& e : entries) {
-    j["entries"].push_back(
-        {{"name", e.name}, {"kind", e.kind}, {"target", e.target}, {"original", e.original}});
-  }
-  write_file_atomically(file_, j.dump(2) + "\n");
-}
-
-void CapJournal::record(const Entry& e) {
-  auto all = entries();
-  if (std::any_of(all.begin(), all.end(),
-                  [&](const Entry& x) { return x.target == e.target && x.kind == e.kind; }))
-    return;
-  all.push_back(e);
-  save(all);
-}
-
-void CapJournal::remove(const std::string& target) {
-  auto all = entries();
-  std::erase_if(all, [&](const Entry& x) { return x.target == target; });
-  save(all);
-}
-
-std::vector<std::string> CapJournal::restore_all(const std::vector<std::string>& targets) {
-  std::vector<std::string> report;
-  std::vector<Entry> left;
-  for (const Entry& e : entries()) {
-    if (!targets.empty() && std::find(targets.begin(), targets.end(), e.target) == targets.end()) {
-      left.push_back(e);
-      continue;
-    }
-    std::string error;
-    bool ok = false;
-    if (e.kind == "file") {
-      FileError fe;
-      ok = write_text(e.target, e.original, &fe) && read_text(e.target, &fe) == e.original;
-      if (!ok) error = fe.message.empty() ? "read back a different value" : fe.message;
-    } else if (e.kind == "nvml") {
-      std::string why;
-      auto nvml = detail::Nvml::open(why);
-      double now = 0;
-      ok = nvml &&
-           nvml->set_power_limit_w(static_cast<unsigned>(std::stoul(e.target)), std::stod(e.original),
-                                   error) &&
-           nvml->power_limit_w(static_cast<unsigned>(std::stoul(e.target)), now, error) &&
-           std::fabs(now - std::stod(e.original)) < 0.5;
-      if (!nvml) error = why;
-    }
-    report.push_back(ok ? "restored " + e.name + " (" + e.target + ") to " + e.original
-                        : "could not restore " + e.name + " (" + e.target + ") to " + e.original + ": " +
-                              error);
-    if (!ok) left.push_back(e);
-  }
-  save(left);
-  return report;
 }
 
 CapSession::~CapSession() {

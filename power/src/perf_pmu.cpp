@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -61,6 +62,18 @@ std::string paranoid_hint(const SysfsRoot& root) {
          "; system-wide power events need it <= 0 (sysctl kernel.perf_event_paranoid=0) or root";
 }
 
+// "event=0x02" (hex or decimal) -> 2; anything else (other terms, garbage, overflow) -> nullopt.
+std::optional<std::uint64_t> parse_event_config(const std::string& spec) {
+  if (spec.rfind("event=", 0) != 0) return std::nullopt;
+  const std::string v = spec.substr(6);
+  const bool hex = v.rfind("0x", 0) == 0 || v.rfind("0X", 0) == 0;
+  const std::string digits = hex ? v.substr(2) : v;
+  if (digits.empty() || digits.size() > 16 ||
+      digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::strtoull(digits.c_str(), nullptr, hex ? 16 : 10);
+}
+
 }  // namespace
 
 std::vector<PmuEvent> parse_power_pmu(const SysfsRoot& root) {
@@ -73,24 +86,25 @@ std::vector<PmuEvent> parse_power_pmu(const SysfsRoot& root) {
     const std::string name = f.filename().string();
     if (name.find('.') != std::string::npos) continue;
     const auto spec = read_text(f, &e);
-    if (!spec || spec->rfind("event=", 0) != 0) {
-      throw std::runtime_error("unexpected perf event spec '" + spec.value_or("") + "' in " + f.string() +
-                               " (expected event=0xNN)");
+    const auto config = spec ? parse_event_config(*spec) : std::nullopt;
+    if (!config) {
+      throw std::runtime_error("unexpected perf event spec '" + printable(spec.value_or(e.message)) +
+                               "' in " + f.string() + " (expected event=0xNN)");
     }
-    PmuEvent ev{name, static_cast<std::uint32_t>(*type), std::stoull(spec->substr(6), nullptr, 0), 1.0,
-                "Joules"};
+    PmuEvent ev{name, static_cast<std::uint32_t>(*type), *config, 1.0, "Joules"};
     const auto scale = read_text(dir / "events" / (name + ".scale"));
     if (scale) {
       char* end = nullptr;
       ev.scale = std::strtod(scale->c_str(), &end);
-      if (end == scale->c_str() || !(ev.scale > 0)) {
-        throw std::runtime_error("unexpected scale '" + *scale + "' in " +
+      if (end != scale->c_str() + scale->size() || !std::isfinite(ev.scale) || !(ev.scale > 0)) {
+        throw std::runtime_error("unexpected scale '" + printable(*scale) + "' in " +
                                  (dir / "events" / (name + ".scale")).string());
       }
     }
     ev.unit = read_text(dir / "events" / (name + ".unit")).value_or("Joules");
     if (ev.unit != "Joules") {
-      throw std::runtime_error("perf event " + name + " has unit '" + ev.unit + "', expected Joules");
+      throw std::runtime_error("perf event " + printable(name) + " has unit '" + printable(ev.unit) +
+                               "', expected Joules");
     }
     events.push_back(ev);
   }

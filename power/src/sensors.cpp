@@ -70,11 +70,13 @@ struct CpuTimes {
 };
 
 std::optional<CpuTimes> read_proc_stat(const fs::path& file, std::string& error) {
-  std::ifstream in(file);
-  if (!in) {
-    error = "cannot read " + file.string() + " (needed by the estimated model)";
+  FileError fe;
+  const auto text = read_text(file, &fe);
+  if (!text) {
+    error = fe.message + " (needed by the estimated model)";
     return std::nullopt;
   }
+  std::istringstream in(*text);
   CpuTimes t;
   std::string line;
   while (std::getline(in, line)) {
@@ -138,7 +140,7 @@ class EstimatedCpuSensor final : public Sensor {
 };
 
 std::string zone_name(const fs::path& zone) {
-  return read_text(zone / "name").value_or(zone.filename().string());
+  return printable(read_text(zone / "name").value_or(zone.filename().string()));
 }
 
 std::string rapl_domain(const std::string& name) {
@@ -209,12 +211,13 @@ std::optional<double> CpuBusyMeter::busy_cores() {
 }
 
 PowerModel load_power_model(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in)
-    throw std::runtime_error("cannot read calibration file " + file.string() +
+  FileError fe;
+  const auto text = read_text(file, &fe);
+  if (!text)
+    throw std::runtime_error("cannot read calibration file: " + fe.message +
                              "; run `joulebench calibrate` or omit --calibration");
   try {
-    const auto j = nlohmann::json::parse(in);
+    const auto j = nlohmann::json::parse(*text);
     PowerModel m{j.at("idle_watts").get<double>(), j.at("active_watts_per_core").get<double>(),
                  "calibration " + file.string()};
     if (!(m.idle_watts >= 0) || !(m.active_watts_per_core >= 0))
@@ -259,7 +262,7 @@ std::vector<std::unique_ptr<Sensor>> hwmon_sensors(const SysfsRoot& root, std::v
   std::vector<std::unique_ptr<Sensor>> out;
   const std::size_t before = probes.size();
   for (const fs::path& dir : list_dir(root("/sys/class/hwmon"), "hwmon")) {
-    const std::string chip = read_text(dir / "name").value_or(dir.filename().string());
+    const std::string chip = printable(read_text(dir / "name").value_or(dir.filename().string()));
     const auto interval_ms = read_u64(dir / "update_interval");
     for (const char* prefix : {"energy", "power"}) {
       for (const fs::path& f : list_dir(dir, prefix)) {
@@ -269,7 +272,7 @@ std::vector<std::unique_ptr<Sensor>> hwmon_sensors(const SysfsRoot& root, std::v
             energy ? file.ends_with("_input") : (file.ends_with("_input") || file.ends_with("_average"));
         if (!wanted) continue;
         const std::string channel = file.substr(0, file.find('_'));
-        const std::string label = read_text(dir / (channel + "_label")).value_or(channel);
+        const std::string label = printable(read_text(dir / (channel + "_label")).value_or(channel));
         const auto interval =
             std::chrono::microseconds(interval_ms ? *interval_ms * 1000 : (energy ? 1000 : 100000));
         Probe p =

@@ -87,5 +87,52 @@ TEST(RunQuick, SigintLeavesAParseableIncompleteResult) {
   EXPECT_TRUE(j["interrupted"].get<bool>());
 }
 
+TEST(RunQuick, ForceMovesEarlierResultsAsideInsteadOfMixing) {
+  FakeTree tree;
+  tree.write("/out/results.json", "{\"old\": true}");
+  tree.write("/out/curves.csv", "old");
+  const auto out = tree.root() / "out";
+  const auto r = testing::run_cli(
+      "run --quick --no-progress --workloads sha256d --actuators duty --levels 100,50 "
+      "--force --out " +
+      out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(load_results(out)["complete"].get<bool>());
+  std::filesystem::path aside;
+  for (const auto& e : std::filesystem::directory_iterator(out))
+    if (e.path().filename().string().rfind("previous-", 0) == 0) aside = e.path();
+  ASSERT_FALSE(aside.empty());
+  EXPECT_EQ(tree.read("/out/" + aside.filename().string() + "/results.json"), "{\"old\": true}");
+  EXPECT_EQ(tree.read("/out/" + aside.filename().string() + "/curves.csv"), "old");
+}
+
+// A run holding a (fake) RAPL cap, ended by SIGHUP, puts the limit back and exits 129.
+TEST(RunHardwareCaps, SighupRestoresTheLimitAndLeavesAValidPartialResult) {
+  FakeTree tree;
+  tree.add_rapl(0, 1000000000, 120000000, 150000000);
+  const std::string limit = "/sys/class/powercap/intel-rapl:0/constraint_0_power_limit_uw";
+  const auto out = tree.root() / "out";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl(JOULEBENCH_BINARY, "joulebench", "run", "--quick", "--no-progress", "--allow-hw-caps",
+            "--sysfs-root", tree.root().c_str(), "--workloads", "sha256d", "--actuators",
+            "powercap:package-0", "--out", out.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  bool capped = false;
+  for (int i = 0; i < 3000 && !capped; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    capped = tree.read(limit) != "120000000";
+  }
+  ASSERT_TRUE(capped);
+  ::kill(pid, SIGHUP);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 129);
+  EXPECT_EQ(tree.read(limit), "120000000");
+  EXPECT_FALSE(load_results(out)["complete"].get<bool>());
+}
+
 }  // namespace
 }  // namespace joulebench::suite

@@ -148,6 +148,38 @@ TEST(Merge, OneTableAndOneCsvFromManyMachines) {
   EXPECT_NE(all.find("node2,sha256d"), std::string::npos) << all;
 }
 
+TEST(Merge, WritesWhatItCanReadNamesWhatItSkippedAndExits1) {
+  FakeTree tree;
+  json good = sample_results(1e8, 2e-7, 1), typed = sample_results(1e8, 2e-7, 1);
+  typed["workloads"][0]["throughput_per_s"] = "fast";  // a wrong-typed field
+  tree.write("/good/results.json", good.dump());
+  tree.write("/typed/results.json", typed.dump());
+  tree.write("/garbage/results.json", "{\"schema\": \"joulebench/1\", ");
+  const auto csv = tree.root() / "fleet.csv";
+  const auto r = testing::run_cli("merge " + (tree.root() / "garbage").string() + " " +
+                                  (tree.root() / "good").string() + " " + (tree.root() / "typed").string() +
+                                  " " + (tree.root() / "missing").string() + " --csv " + csv.string());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  for (const char* skipped : {"garbage", "typed", "missing"})
+    EXPECT_NE(r.output.find("skipped " + (tree.root() / skipped).string()), std::string::npos) << r.output;
+  std::ifstream in(csv);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(all.find("node1,sha256d"), std::string::npos) << all;
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 2) << all;  // header and the good node's row
+}
+
+TEST(RunErrors, AnEarlierRunsResultsAreNeverMixedWithANewOne) {
+  FakeTree tree;
+  tree.write("/out/results.json", "{}");
+  tree.write("/out/report.html", "old");
+  const auto r = testing::run_cli("run --quick --out " + (tree.root() / "out").string());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("already holds results (results.json, report.html)"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
+  EXPECT_EQ(tree.read("/out/report.html"), "old");
+}
+
 TEST(RunErrors, BadWorkloadActuatorAndLevelsAreNamed) {
   EXPECT_EQ(testing::run_cli("run --quick --workloads bitcoin").exit_code, 2);
   const auto r = testing::run_cli("run --quick --actuators powercap:package-0");

@@ -45,7 +45,7 @@ TEST(RaplLimit, SetsWithinRangeRefusesOutsideJournalsAndRestores) {
   FakeTree tree;
   tree.add_rapl(0, 1000000000, 120000000, 150000000);
   const SysfsRoot root(tree.root());
-  CapJournal journal(CapJournal::default_path(root));
+  CapJournal journal(CapJournal::default_path(root), root);
   std::vector<Probe> probes;
   auto acts = hardware_actuators(root, journal, probes, false);
   Actuator& rapl = named(acts, "powercap:package-0");
@@ -83,7 +83,7 @@ TEST(Cpufreq, CapsEveryPolicyAndReportsTheTightest) {
     tree.write(dir + "/scaling_max_freq", "3000000");
   }
   const SysfsRoot root(tree.root());
-  CapJournal journal(CapJournal::default_path(root));
+  CapJournal journal(CapJournal::default_path(root), root);
   std::vector<Probe> probes;
   auto acts = hardware_actuators(root, journal, probes, false);
   Actuator& f = named(acts, "cpufreq");
@@ -167,7 +167,7 @@ TEST_F(CapCommand, TheNextRunRestoresLeftoversWithAWarning) {
   const auto r = testing::run_cli("cap powercap:package-0=100W --allow-hw-caps --sysfs-root " +
                                   tree_.root().string() + " -- true");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("previous run left hardware caps"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("a run that is gone left a hardware cap"), std::string::npos) << r.output;
   EXPECT_EQ(tree_.read(kLimit), "120000000");
 }
 

@@ -40,7 +40,7 @@ std::string cpuinfo_field(const power::SysfsRoot& root, const std::string& key) 
 // the machine's own limits, whose values must be the same before and after.
 json limiters(const RunOptions& o) {
   json out = json::array();
-  power::CapJournal journal(power::CapJournal::default_path(o.root));
+  power::CapJournal journal(power::CapJournal::default_path(o.root), o.root);
   std::vector<power::Probe> probes;
   (void)power::hardware_actuators(o.root, journal, probes, o.root.is_real());
   for (const auto& p : probes) {

@@ -1,18 +1,24 @@
 // results.json, CSV files and the summary table.
 #include "suite/outputs.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "joulebench/power/step_response.hpp"
 #include "joulebench/power/sysfs.hpp"
+#include "json_out.hpp"
 
 namespace joulebench::suite {
 namespace {
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+
+// Results files are read whole; far beyond any real run's size is refused, not loaded.
+constexpr std::size_t kMaxResultsBytes = 256u << 20;
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -32,7 +38,7 @@ std::string cell(const json& v) {
     std::snprintf(buf, sizeof buf, "%.6g", v.get<double>());
     return buf;
   }
-  return v.dump();
+  return cli::json_text(v);
 }
 
 std::string row(const std::vector<json>& cells) {
@@ -47,20 +53,27 @@ json at(const json& j, const char* a, const char* b = nullptr) {
   return j[a].contains(b) ? j[a][b] : json();
 }
 
+std::optional<double> number(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
 void write_results_json(const fs::path& dir, const json& results) {
-  power::write_file_atomically(dir / "results.json", results.dump(2) + "\n");
+  power::write_file_atomically(dir / "results.json", cli::json_text(results, 2) + "\n");
 }
 
 json load_results(const fs::path& file_or_dir) {
   const fs::path file = fs::is_directory(file_or_dir) ? file_or_dir / "results.json" : file_or_dir;
-  std::ifstream in(file);
-  if (!in)
-    throw std::runtime_error("cannot read " + file.string() + "; give a results.json or a results directory");
+  power::FileError fe;
+  const auto text = power::read_text(file, &fe, kMaxResultsBytes);
+  if (!text) throw std::runtime_error(fe.message + "; give a results.json or a results directory");
   json j;
   try {
-    j = json::parse(in);
+    j = json::parse(*text);
   } catch (const std::exception& e) {
     throw std::runtime_error(file.string() + " is not valid JSON (" + e.what() + ")");
   }
@@ -134,7 +147,8 @@ void write_outputs(const fs::path& dir, const json& results, const json& timeser
 
 json load_timeseries(const fs::path& dir) {
   json rows = json::array();
-  std::ifstream in(dir / "steps_timeseries.csv");
+  std::istringstream in(
+      power::read_text(dir / "steps_timeseries.csv", nullptr, kMaxResultsBytes).value_or(""));
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
@@ -142,8 +156,9 @@ json load_timeseries(const fs::path& dir) {
     std::stringstream ss(line);
     for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
     if (f.size() < 6) continue;
-    rows.push_back(
-        {f[0], f[1], std::stod(f[2]), std::stod(f[3]), f[4].empty() ? 0.0 : std::stod(f[4]), f[5]});
+    const auto t = number(f[2]), rate = number(f[3]), watts = number(f[4]);
+    if (!t || !rate) continue;  // a damaged row is left out of the plot, not fatal
+    rows.push_back({f[0], f[1], *t, *rate, watts ? json(*watts) : json(), f[5]});
   }
   return rows;
 }

@@ -553,7 +553,7 @@ int run_suite(const RunOptions& options) {
     run.energy_sensor += (run.energy_sensor.empty() ? "" : "+") + p->name();
   if (o.allow_hw_caps) {
     cli::restore_leftover_caps(o.root);
-    run.journal = std::make_unique<power::CapJournal>(power::CapJournal::default_path(o.root));
+    run.journal = std::make_unique<power::CapJournal>(power::CapJournal::default_path(o.root), o.root);
     std::vector<power::Probe> probes;
     run.hardware = power::hardware_actuators(o.root, *run.journal, probes, o.root.is_real());
     if (options.actuators.empty()) {
@@ -584,6 +584,9 @@ int run_suite(const RunOptions& options) {
       }
     }
   } restore_hardware{run};
+  // A second signal restores this process's journaled caps at once, then exits.
+  std::optional<cli::EmergencyRestore> emergency;
+  if (run.journal) emergency.emplace([&journal = *run.journal] { (void)journal.restore_own(); });
   run.progress.set_plan(planned_seconds(run.o, run.timing));
   fs::create_directories(o.out);
   run.results = results_skeleton(o, run.sensors, run.energy_kind, run.energy_sensor);
@@ -598,7 +601,7 @@ int run_suite(const RunOptions& options) {
   write_outputs(o.out, run.results, run.timeseries);
   run.progress.finish();
   print_summary(run.results);
-  return run.stopped ? 130 : 0;
+  return run.stopped ? cli::interrupted_exit_code() : 0;
 }
 
 }  // namespace joulebench::suite

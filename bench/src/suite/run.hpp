@@ -40,7 +40,7 @@ struct RunOptions {
 };
 
 /// Runs the suite and writes `out/` (results.json kept valid and marked incomplete throughout,
-/// complete at the end). Returns 0, or 130 when interrupted (partial results written).
+/// complete at the end). Returns 0, or 128 + the signal when interrupted (partial results written).
 int run_suite(const RunOptions& options);
 
 }  // namespace joulebench::suite

@@ -6,6 +6,8 @@
 
 #include "joulebench/inference/model.hpp"
 #include "joulebench/miner/miner.hpp"
+#include "joulebench/power/memory.hpp"
+#include "signals.hpp"
 
 namespace joulebench::suite {
 namespace {
@@ -14,6 +16,19 @@ namespace {
 constexpr const char* kMiningHeader =
     "00601d3455bb9fbd966b3ea2dc42d0c22722e4c0c1729fad17210100000000000000000055087fab0c8f3f89f8"
     "bcfd4df26c504d81b0a88e04907161838c0c53001af09135edbd64943805175e955e06";
+
+// "ffn-b1", "ffn-b1:int8" (a preset and a dtype) or a whole "mlp:..." spec.
+inference::ModelSpec workload_spec(const std::string& name) {
+  try {
+    if (name.rfind("mlp:", 0) == 0) return inference::parse_model(name);
+    const auto colon = name.find(':');
+    inference::ModelSpec spec = inference::parse_model(name.substr(0, colon));
+    if (colon != std::string::npos) spec.dtype = inference::parse_dtype(name.substr(colon + 1));
+    return spec;
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("workload '" + name + "': " + e.what() + " (or use sha256d)");
+  }
+}
 
 }  // namespace
 
@@ -29,27 +44,18 @@ std::unique_ptr<power::Workload> make_workload(const std::string& name, std::siz
     c.pin = pin;
     return std::make_unique<miner::Miner>(c);
   }
-  const auto colon = name.find(':');
-  inference::ModelSpec spec;
-  try {
-    spec = inference::parse_model(name.substr(0, colon));
-    if (colon != std::string::npos) spec.dtype = inference::parse_dtype(name.substr(colon + 1));
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument("workload '" + name + "': " + e.what() + " (or use sha256d)");
-  }
+  const inference::ModelSpec spec = workload_spec(name);
   return std::make_unique<inference::InferenceWorkload>(
-      spec, nullptr, threads == 0 ? power::topology().cores : threads, pin);
+      spec, nullptr, threads == 0 ? power::topology().cores : threads, pin, cli::interrupt_token());
 }
 
 void validate_workload_name(const std::string& name) {
   if (name == "sha256d") return;
-  const auto colon = name.find(':');
-  try {
-    (void)inference::parse_model(name.substr(0, colon));
-    if (colon != std::string::npos) (void)inference::parse_dtype(name.substr(colon + 1));
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument("workload '" + name + "': " + e.what() + " (or use sha256d)");
-  }
+  const inference::ModelSpec spec = workload_spec(name);
+  // Before any stage runs: a model that cannot fit is refused now, not minutes into the run.
+  power::require_memory(static_cast<std::uint64_t>(spec.memory_bytes()), "workload " + name,
+                        std::to_string(spec.parameter_count()) + " parameters",
+                        "use smaller widths, fewer layers or a smaller batch");
 }
 
 std::vector<double> latencies_ms(const power::Workload& w, std::chrono::steady_clock::time_point from,

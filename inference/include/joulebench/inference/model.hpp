@@ -33,6 +33,10 @@ struct ModelSpec {
   [[nodiscard]] std::string to_string() const;
   [[nodiscard]] double flops_per_inference() const;
   [[nodiscard]] std::size_t parameter_count() const;
+  /// Upper bound of the bytes a Model and its workload allocate for this spec: per layer the
+  /// fp32 weights, their effective copy and the packed panels (padded to any register tile),
+  /// plus the activation buffers. Checked before building, so an impossible spec is an error.
+  [[nodiscard]] double memory_bytes() const;
 };
 
 /// A preset name (`ffn`, `ffn-b1`, `ffn-b8`, `ffn-b32`, `mlp-small`, `tiny`) or an `mlp:` spec.
@@ -44,8 +48,10 @@ std::vector<std::pair<std::string, std::string>> model_presets();
 /// The built model: packed weights, calibrated int8 activation ranges, scratch buffers.
 class Model {
  public:
-  /// `kernel`: null for the fastest of the spec's dtype on this CPU.
-  explicit Model(const ModelSpec& spec, const GemmKernelInfo* kernel = nullptr);
+  /// `kernel`: null for the fastest of the spec's dtype on this CPU. Checks the memory the spec
+  /// needs first (std::invalid_argument naming need and availability); throws power::Cancelled
+  /// when `stop` fires while building, calibrating or running the reference.
+  explicit Model(const ModelSpec& spec, const GemmKernelInfo* kernel = nullptr, std::stop_token stop = {});
   ~Model();
 
   /// One forward pass of `input` (batch x D0 fp32) into `output` (batch x Dn). False when the
@@ -81,8 +87,10 @@ class Model {
 
  private:
   void calibrate();
+  void check_stop() const;
 
   ModelSpec spec_;
+  std::stop_token stop_;
   const GemmKernelInfo* kernel_;
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<float> x_, x_next_;                  // fp32 residual stream
@@ -93,7 +101,8 @@ class Model {
 /// counting flops per tile step and recording each inference's latency.
 class InferenceWorkload final : public power::Workload {
  public:
-  InferenceWorkload(const ModelSpec& spec, const GemmKernelInfo* kernel, std::size_t threads, bool pin);
+  InferenceWorkload(const ModelSpec& spec, const GemmKernelInfo* kernel, std::size_t threads, bool pin,
+                    std::stop_token stop = {});
 
   [[nodiscard]] std::string name() const override;
   [[nodiscard]] std::string unit() const override { return "inference"; }

@@ -28,6 +28,7 @@ struct MinerConfig {
   const KernelInfo* kernel = nullptr;      ///< nullptr = default_kernel()
   std::uint32_t batch = 4096;              ///< nonces per throttle check / counter update
   std::optional<CoinbaseRoller> coinbase;  ///< roll the extranonce instead of the time
+  std::size_t keep = 1000;                 ///< found nonces kept (all are counted): bounds memory
 };
 
 struct FoundNonce {
@@ -40,7 +41,8 @@ struct MiningResult {
   std::uint64_t hashes = 0;
   double seconds = 0;
   std::uint64_t rolls = 0;        ///< headers exhausted and rolled (time or extranonce)
-  std::vector<FoundNonce> found;  ///< ascending by (roll, nonce)
+  std::vector<FoundNonce> found;  ///< the first `keep` found, ascending by (roll, nonce)
+  std::uint64_t found_count = 0;  ///< every nonce found, kept or not
   bool completed = false;         ///< the whole --count was scanned
   [[nodiscard]] double hashes_per_second() const { return seconds > 0 ? hashes / seconds : 0; }
 };

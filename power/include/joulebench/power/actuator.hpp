@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "joulebench/power/journal.hpp"
 #include "joulebench/power/sensor.hpp"
 #include "joulebench/power/sysfs.hpp"
 #include "joulebench/power/throttle.hpp"
@@ -44,35 +45,6 @@ class Actuator {
 std::unique_ptr<Actuator> make_duty_cycle_actuator(ThrottleState& throttle);
 /// Only workers 0..value-1 run (1..workers).
 std::unique_ptr<Actuator> make_worker_count_actuator(ThrottleState& throttle);
-
-/// On-disk record of hardware values to put back: {name, kind, path, original} entries,
-/// written atomically before the first write and cleared after a verified restore.
-class CapJournal {
- public:
-  struct Entry {
-    std::string name;      ///< actuator name
-    std::string kind;      ///< "file" or "nvml"
-    std::string target;    ///< file path, or GPU index for nvml
-    std::string original;  ///< raw value to write back (file contents, or watts)
-  };
-  explicit CapJournal(std::filesystem::path file);
-  /// Where the journal lives for a sysfs root: JOULEBENCH_JOURNAL if set; inside a fake root
-  /// for tests; else /var/lib/joulebench (root) or ~/.local/state/joulebench.
-  static std::filesystem::path default_path(const SysfsRoot& root);
-
-  [[nodiscard]] const std::filesystem::path& file() const { return file_; }
-  [[nodiscard]] std::vector<Entry> entries() const;
-  /// Adds an entry unless one for the same target exists (the first original wins).
-  void record(const Entry& e);
-  void remove(const std::string& target);
-  /// Writes originals back (all, or those whose target is listed), verifies by reading back,
-  /// removes what was restored. Returns one line per entry (what was restored or why not).
-  std::vector<std::string> restore_all(const std::vector<std::string>& targets = {});
-
- private:
-  void save(const std::vector<Entry>& entries) const;
-  std::filesystem::path file_;
-};
 
 /// Hardware actuators found under `root` (powercap constraint limits, cpufreq, NVML limits).
 /// Each journals to `journal` before its first write. Probes report the ones unavailable.

@@ -2,6 +2,7 @@
 // throttle it obeys, counters of work it has done, and a blocking run that stops on request.
 #pragma once
 
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 
@@ -9,6 +10,12 @@
 #include "joulebench/power/work_counters.hpp"
 
 namespace joulebench::power {
+
+/// Thrown by long set-up work (building a large model) when its stop token fires, so a signal
+/// is honoured before the first unit of work, not after minutes of preparation.
+struct Cancelled : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class Workload {
  public:
