@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config git
           libssl-dev libtbb-dev libhwloc-dev nlohmann-json3-dev
           libbenchmark-dev libgtest-dev googletest
-          libopenblas-dev libdnnl-dev ocl-icd-opencl-dev)
+          libopenblas-dev libdnnl-dev ocl-icd-opencl-dev
+          clang libclang-rt-14-dev)  # clang and its libFuzzer/sanitizer runtimes: the fuzz harnesses
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,7 +3,9 @@
 #include "detail/ukernels.hpp"
 
 #if JOULEBENCH_HAVE_AVX512_BF16
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 header false positive (bug 105593)
+#endif
 #include <immintrin.h>
 
 namespace joulebench::inference::detail {

@@ -4,7 +4,9 @@
 #include "detail/ukernels.hpp"
 
 #if JOULEBENCH_HAVE_AVX512_VNNI
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 header false positive (bug 105593)
+#endif
 #include <immintrin.h>
 
 namespace joulebench::inference::detail {

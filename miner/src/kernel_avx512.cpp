@@ -6,7 +6,9 @@
 #if JOULEBENCH_HAVE_AVX512
 // GCC 12 flags the deliberately undefined pass-through operand inside its own AVX-512 headers
 // (_mm512_undefined_epi32, GCC bug 105593); the warning is about the header, not this code.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 namespace joulebench::miner::detail {

@@ -15,7 +15,7 @@ struct CpuidRegs {
 
 CpuidRegs cpuid(unsigned leaf, unsigned subleaf) {
   CpuidRegs r;
-  if (__get_cpuid_max(leaf & 0x80000000u, nullptr) < leaf) return r;
+  if (static_cast<unsigned>(__get_cpuid_max(leaf & 0x80000000u, nullptr)) < leaf) return r;
   __cpuid_count(leaf, subleaf, r.eax, r.ebx, r.ecx, r.edx);
   return r;
 }

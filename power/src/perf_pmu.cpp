@@ -62,8 +62,9 @@ std::string paranoid_hint(const SysfsRoot& root) {
          "; system-wide power events need it <= 0 (sysctl kernel.perf_event_paranoid=0) or root";
 }
 
-// "event=0x02" (hex or decimal) -> 2; anything else (other terms, garbage, overflow) -> nullopt.
-std::optional<std::uint64_t> parse_event_config(const std::string& spec) {
+}  // namespace
+
+std::optional<std::uint64_t> parse_pmu_event_config(const std::string& spec) {
   if (spec.rfind("event=", 0) != 0) return std::nullopt;
   const std::string v = spec.substr(6);
   const bool hex = v.rfind("0x", 0) == 0 || v.rfind("0X", 0) == 0;
@@ -73,8 +74,6 @@ std::optional<std::uint64_t> parse_event_config(const std::string& spec) {
     return std::nullopt;
   return std::strtoull(digits.c_str(), nullptr, hex ? 16 : 10);
 }
-
-}  // namespace
 
 std::vector<PmuEvent> parse_power_pmu(const SysfsRoot& root) {
   const fs::path dir = root("/sys/bus/event_source/devices/power");
@@ -86,7 +85,7 @@ std::vector<PmuEvent> parse_power_pmu(const SysfsRoot& root) {
     const std::string name = f.filename().string();
     if (name.find('.') != std::string::npos) continue;
     const auto spec = read_text(f, &e);
-    const auto config = spec ? parse_event_config(*spec) : std::nullopt;
+    const auto config = spec ? parse_pmu_event_config(*spec) : std::nullopt;
     if (!config) {
       throw std::runtime_error("unexpected perf event spec '" + printable(spec.value_or(e.message)) +
                                "' in " + f.string() + " (expected event=0xNN)");

@@ -64,11 +64,6 @@ class HwmonSensor final : public Sensor {
   WrappingCounter counter_{UINT64_MAX};
 };
 
-struct CpuTimes {
-  std::uint64_t busy = 0, total = 0;
-  std::size_t cpus = 0;
-};
-
 std::optional<CpuTimes> read_proc_stat(const fs::path& file, std::string& error) {
   FileError fe;
   const auto text = read_text(file, &fe);
@@ -76,26 +71,8 @@ std::optional<CpuTimes> read_proc_stat(const fs::path& file, std::string& error)
     error = fe.message + " (needed by the estimated model)";
     return std::nullopt;
   }
-  std::istringstream in(*text);
-  CpuTimes t;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("cpu", 0) != 0) continue;
-    if (line.size() > 3 && std::isdigit(static_cast<unsigned char>(line[3]))) {
-      ++t.cpus;
-      continue;
-    }
-    std::istringstream fields(line.substr(3));
-    std::uint64_t v[8] = {};
-    for (auto& x : v) fields >> x;
-    // user nice system idle iowait irq softirq steal
-    t.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-    t.total = t.busy + v[3] + v[4];
-  }
-  if (t.total == 0) {
-    error = "no aggregate cpu line in " + file.string();
-    return std::nullopt;
-  }
+  auto t = parse_proc_stat(*text);
+  if (!t) error = "no aggregate cpu line in " + file.string();
   return t;
 }
 
@@ -151,6 +128,33 @@ std::string rapl_domain(const std::string& name) {
 }
 
 }  // namespace
+
+std::optional<CpuTimes> parse_proc_stat(const std::string& text) {
+  std::istringstream in(text);
+  CpuTimes t;
+  bool aggregate = false;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("cpu", 0) != 0) continue;
+    if (line.size() > 3 && std::isdigit(static_cast<unsigned char>(line[3]))) {
+      ++t.cpus;
+      continue;
+    }
+    std::istringstream fields(line.substr(3));
+    std::uint64_t v[8] = {};
+    for (auto& x : v) {
+      std::string word;
+      if (!(fields >> word)) break;
+      x = parse_u64(word).value_or(0);
+    }
+    // user nice system idle iowait irq softirq steal
+    t.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    t.total = t.busy + v[3] + v[4];
+    aggregate = true;
+  }
+  if (!aggregate || t.total == 0) return std::nullopt;
+  return t;
+}
 
 std::string_view to_string(Provenance p) { return p == Provenance::measured ? "measured" : "estimated"; }
 

@@ -62,6 +62,13 @@ std::optional<double> number(const std::string& text) {
 
 }  // namespace
 
+const json& field(const json& j, const char* key) {
+  static const json null;
+  if (!j.is_object()) return null;
+  const auto it = j.find(key);
+  return it == j.end() ? null : *it;
+}
+
 void write_results_json(const fs::path& dir, const json& results) {
   power::write_file_atomically(dir / "results.json", cli::json_text(results, 2) + "\n");
 }
@@ -77,9 +84,15 @@ json load_results(const fs::path& file_or_dir) {
   } catch (const std::exception& e) {
     throw std::runtime_error(file.string() + " is not valid JSON (" + e.what() + ")");
   }
-  if (j.value("schema", "") != "joulebench/1") {
-    throw std::runtime_error(file.string() + " has schema '" + j.value("schema", std::string("none")) +
+  const json& schema = field(j, "schema");
+  if (schema != "joulebench/1") {
+    throw std::runtime_error(file.string() + " has schema '" +
+                             (schema.is_string() ? schema.get<std::string>() : std::string("none")) +
                              "', expected joulebench/1; re-run it with this version");
+  }
+  for (const char* array : {"workloads"}) {
+    if (!field(j, array).is_array())
+      throw std::runtime_error(file.string() + " has no '" + std::string(array) + "' list; it is not a joulebench result");
   }
   return j;
 }
@@ -103,14 +116,14 @@ std::string curves_csv(const json& results, bool with_header) {
                     "joules_per_unit_gross,joules_per_unit_net,latency_p50_ms,latency_p99_ms,"
                     "cap_binding_fraction,quick\n"
                   : "";
-  const json host = results["machine"].value("hostname", "");
-  for (const auto& w : results["workloads"]) {
+  const json host = field(results, "machine").value("hostname", "");
+  for (const auto& w : field(results, "workloads")) {
     for (const auto& p : w.value("curve", json::array())) {
       out +=
-          row({host, w["name"], w["unit"], p["actuator"], p["level"], p["setting"], p["watts"],
-               p["energy_kind"], results["energy_sensor"], p["throughput_per_s"],
+          row({host, field(w, "name"), field(w, "unit"), field(p, "actuator"), field(p, "level"), field(p, "setting"), field(p, "watts"),
+               field(p, "energy_kind"), field(results, "energy_sensor"), field(p, "throughput_per_s"),
                at(p, "joules_per_unit", "gross"), at(p, "joules_per_unit", "net"), at(p, "latency_ms", "p50"),
-               at(p, "latency_ms", "p99"), p["cap_binding_fraction"], results["quick"]});
+               at(p, "latency_ms", "p99"), field(p, "cap_binding_fraction"), field(results, "quick")});
     }
   }
   return out;
@@ -123,13 +136,13 @@ std::string steps_csv(const json& results, bool with_header) {
                           "power_settle_ms,"
                           "power_sensor_interval_ms,energy_kind\n"
                         : "";
-  const json host = results["machine"].value("hostname", "");
-  for (const auto& w : results["workloads"]) {
+  const json host = field(results, "machine").value("hostname", "");
+  for (const auto& w : field(results, "workloads")) {
     for (const auto& s : w.value("steps", json::array())) {
-      out += row({host, w["name"], s["actuator"], s["direction"], s["from"], s["to"], s["repeats"],
-                  s["react_ms"], s["react_ms_p95"], s["settle_ms"], s["settle_ms_p95"], s["overshoot_pct"],
-                  s["overshoot_pct_p95"], s["unsettled"], s["noise_pct"], s["power_react_ms"],
-                  s["power_settle_ms"], s["power_sensor_interval_ms"], s["energy_kind"]});
+      out += row({host, field(w, "name"), field(s, "actuator"), field(s, "direction"), field(s, "from"), field(s, "to"), field(s, "repeats"),
+                  field(s, "react_ms"), field(s, "react_ms_p95"), field(s, "settle_ms"), field(s, "settle_ms_p95"), field(s, "overshoot_pct"),
+                  field(s, "overshoot_pct_p95"), field(s, "unsettled"), field(s, "noise_pct"), field(s, "power_react_ms"),
+                  field(s, "power_settle_ms"), field(s, "power_sensor_interval_ms"), field(s, "energy_kind")});
     }
   }
   return out;
@@ -165,31 +178,31 @@ json load_timeseries(const fs::path& dir) {
 
 void print_summary(const json& results) {
   const std::string kind = results.value("energy_kind", "estimated");
-  std::printf("\njoulebench run: %s, %s%s\n", results["machine"].value("cpu", "?").c_str(),
+  std::printf("\njoulebench run: %s, %s%s\n", field(results, "machine").value("cpu", "?").c_str(),
               results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)",
               results.value("quick", false) ? ", quick" : "");
   std::printf("energy: %s from %s; idle %.2f W\n",
               kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
-              results.value("energy_sensor", "?").c_str(), results["idle"].value("watts", 0.0));
+              results.value("energy_sensor", "?").c_str(), field(results, "idle").value("watts", 0.0));
   std::printf("%-18s %-9s %-24s %12s %9s %13s %13s\n", "workload", "unit", "kernel", "units/s", "W",
               "J/unit gross", "J/unit net");
-  for (const auto& w : results["workloads"]) {
+  for (const auto& w : field(results, "workloads")) {
     if (!w.contains("throughput_per_s")) continue;
-    std::printf("%-18s %-9s %-24s %12.4g %9.2f %13.4g %13.4g  (%s)\n", w["name"].get<std::string>().c_str(),
-                w["unit"].get<std::string>().c_str(), w["kernel"].get<std::string>().c_str(),
-                w["throughput_per_s"].get<double>(), w["watts"].get<double>(),
-                w["joules_per_unit"]["gross"].get<double>(), w["joules_per_unit"]["net"].get<double>(),
+    std::printf("%-18s %-9s %-24s %12.4g %9.2f %13.4g %13.4g  (%s)\n", field(w, "name").get<std::string>().c_str(),
+                field(w, "unit").get<std::string>().c_str(), field(w, "kernel").get<std::string>().c_str(),
+                field(w, "throughput_per_s").get<double>(), field(w, "watts").get<double>(),
+                field(field(w, "joules_per_unit"), "gross").get<double>(), field(field(w, "joules_per_unit"), "net").get<double>(),
                 kind.c_str());
   }
   std::printf("%-18s %-8s %-8s %9s %9s %10s %10s %8s\n", "throttle step", "actuator", "dir", "react ms",
               "p95", "settle ms", "p95", "noise %");
-  for (const auto& w : results["workloads"]) {
+  for (const auto& w : field(results, "workloads")) {
     for (const auto& s : w.value("steps", json::array())) {
       const auto num = [](const json& v) { return v.is_null() ? std::string("-") : cell(v); };
-      std::printf("%-18s %-8s %-8s %9s %9s %10s %10s %8s\n", w["name"].get<std::string>().c_str(),
-                  s["actuator"].get<std::string>().c_str(), s["direction"].get<std::string>().c_str(),
-                  num(s["react_ms"]).c_str(), num(s["react_ms_p95"]).c_str(), num(s["settle_ms"]).c_str(),
-                  num(s["settle_ms_p95"]).c_str(), num(s.value("noise_pct", json())).c_str());
+      std::printf("%-18s %-8s %-8s %9s %9s %10s %10s %8s\n", field(w, "name").get<std::string>().c_str(),
+                  field(s, "actuator").get<std::string>().c_str(), field(s, "direction").get<std::string>().c_str(),
+                  num(field(s, "react_ms")).c_str(), num(field(s, "react_ms_p95")).c_str(), num(field(s, "settle_ms")).c_str(),
+                  num(field(s, "settle_ms_p95")).c_str(), num(s.value("noise_pct", json())).c_str());
     }
   }
 }

@@ -10,6 +10,11 @@
 
 namespace joulebench::suite {
 
+/// j[key] when j is an object holding key, else null. Readers of a results file use it for
+/// every member: a const operator[] on a missing key is undefined behaviour in nlohmann::json,
+/// and fuzzing found a file that made it loop forever.
+const nlohmann::json& field(const nlohmann::json& j, const char* key);
+
 /// results.json, written atomically (a reader never sees a torn file).
 void write_results_json(const std::filesystem::path& dir, const nlohmann::json& results);
 /// Reads and checks a results file; throws std::runtime_error naming the file and the problem

@@ -111,12 +111,12 @@ std::string workload_section(const json& w, const json& results, const json& tim
   const std::string unit = w.value("unit", "unit");
   std::map<std::string, Line> tvw, jvl;
   for (const auto& p : w.value("curve", json::array())) {
-    const std::string a = p["actuator"];
+    const std::string a = field(p, "actuator");
     tvw[a].name = jvl[a].name = a;
-    tvw[a].x.push_back(p["watts"]);
-    tvw[a].y.push_back(p["throughput_per_s"]);
-    jvl[a].x.push_back(100.0 * p["level"].get<double>());
-    jvl[a].y.push_back(p["joules_per_unit"]["gross"]);
+    tvw[a].x.push_back(field(p, "watts"));
+    tvw[a].y.push_back(field(p, "throughput_per_s"));
+    jvl[a].x.push_back(100.0 * field(p, "level").get<double>());
+    jvl[a].y.push_back(field(field(p, "joules_per_unit"), "gross"));
   }
   std::vector<Line> l1, l2;
   for (auto& [k, v] : tvw) l1.push_back(v);
@@ -125,31 +125,31 @@ std::string workload_section(const json& w, const json& results, const json& tim
   s << "<h2>" << esc(w.value("name", "?")) << " <small>" << esc(unit) << ", kernel "
     << esc(w.value("kernel", "?")) << ", " << w.value("threads", 0) << " threads</small></h2>";
   if (w.contains("throughput_per_s")) {
-    s << "<p>" << num(w["throughput_per_s"]) << " " << esc(unit) << "/s at " << num(w["watts"]) << " W"
-      << (est ? " (estimated)" : " (measured)") << "; " << num(w["joules_per_unit"]["gross"]) << " J/"
-      << esc(unit) << " gross, " << num(w["joules_per_unit"]["net"]) << " net" << (est ? " (estimated)" : "")
+    s << "<p>" << num(field(w, "throughput_per_s")) << " " << esc(unit) << "/s at " << num(field(w, "watts")) << " W"
+      << (est ? " (estimated)" : " (measured)") << "; " << num(field(field(w, "joules_per_unit"), "gross")) << " J/"
+      << esc(unit) << " gross, " << num(field(field(w, "joules_per_unit"), "net")) << " net" << (est ? " (estimated)" : "")
       << ".</p>";
   }
   s << svg_chart("Throughput vs power" + tag, "watts" + std::string(est ? " (estimated)" : ""), unit + "/s",
                  l1);
   s << svg_chart("Energy per " + unit + " vs cap level" + tag, "cap level (% of max)",
                  "J/" + unit + std::string(est ? " (estimated)" : ""), l2);
-  const double hold_ms = 1e3 * results["method"].value("step_hold_s", 1.0);
+  const double hold_ms = 1e3 * field(results, "method").value("step_hold_s", 1.0);
   for (const auto& st : w.value("steps", json::array())) {
     if (st.value("direction", "") != "down") continue;
-    const std::string a = st["actuator"];
+    const std::string a = field(st, "actuator");
     Line thr{"throughput", {}, {}, false};
     for (const auto& r : timeseries) {
-      if (r[0] == w["name"] && r[1] == a) {
+      if (r[0] == field(w, "name") && r[1] == a) {
         thr.x.push_back(r[2]);
         thr.y.push_back(r[3]);
       }
     }
     std::vector<Marker> marks{{0, "cap"}, {hold_ms, "restore"}};
-    if (!st["react_ms"].is_null()) marks.push_back({st["react_ms"].get<double>(), "react"});
-    if (!st["settle_ms"].is_null()) marks.push_back({st["settle_ms"].get<double>(), "settle"});
+    if (!field(st, "react_ms").is_null()) marks.push_back({field(st, "react_ms").get<double>(), "react"});
+    if (!field(st, "settle_ms").is_null()) marks.push_back({field(st, "settle_ms").get<double>(), "settle"});
     s << svg_chart("Step response, " + a + " 100% -> " +
-                       num(100 * st["to"].get<double>() / st["from"].get<double>()) +
+                       num(100 * field(st, "to").get<double>() / field(st, "from").get<double>()) +
                        "% -> 100% (first repeat)",
                    "ms after the cap command", unit + "/s", {thr}, marks);
   }
@@ -167,9 +167,9 @@ std::string render_report(const json& results, const json& timeseries) {
        ".marker{stroke:#888;stroke-dasharray:4 3}.mlabel{fill:#555}.warn{background:#fff3cd;padding:8px}"
        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px "
        "8px;text-align:right}</style></head><body>";
-  s << "<h1>joulebench report</h1><p>" << esc(results["machine"].value("cpu", "?")) << " &middot; "
-    << esc(results["machine"].value("hostname", "")) << " &middot; "
-    << esc(results["machine"].value("kernel", "")) << " &middot; "
+  s << "<h1>joulebench report</h1><p>" << esc(field(results, "machine").value("cpu", "?")) << " &middot; "
+    << esc(field(results, "machine").value("hostname", "")) << " &middot; "
+    << esc(field(results, "machine").value("kernel", "")) << " &middot; "
     << (results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)")
     << (results.value("quick", false) ? " &middot; quick run" : "") << "</p>";
   if (est) {
@@ -177,9 +177,9 @@ std::string render_report(const json& results, const json& timeseries) {
          "utilisation model ("
       << esc(results.value("energy_sensor", "")) << "), not measured.</p>";
   }
-  s << "<p>Idle " << num(results["idle"].value("watts", 0.0)) << " W"
+  s << "<p>Idle " << num(field(results, "idle").value("watts", 0.0)) << " W"
     << (est ? " (estimated)" : " (measured)") << ".</p>";
-  for (const auto& w : results["workloads"]) s << workload_section(w, results, timeseries);
+  for (const auto& w : field(results, "workloads")) s << workload_section(w, results, timeseries);
   s << "</body></html>\n";
   return s.str();
 }

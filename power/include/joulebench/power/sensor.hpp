@@ -121,6 +121,15 @@ PowerModel load_power_model(const std::filesystem::path& file);
 /// `joulebench calibrate` measures them; coefficients clamped at 0. `r2` receives the fit quality.
 PowerModel fit_power_model(const std::vector<std::pair<double, double>>& busy_watts, double* r2 = nullptr);
 
+/// CPU time totals from /proc/stat text: busy (user nice system irq softirq steal) and total
+/// jiffies of the aggregate line, and the number of per-CPU lines.
+struct CpuTimes {
+  std::uint64_t busy = 0, total = 0;
+  std::size_t cpus = 0;
+};
+/// nullopt when the text has no aggregate `cpu` line with numbers.
+std::optional<CpuTimes> parse_proc_stat(const std::string& text);
+
 /// Busy cores (0..cpus) between successive calls, from `<root>/proc/stat`.
 class CpuBusyMeter {
  public:
@@ -165,6 +174,8 @@ struct PmuEvent {
   double scale = 1;  ///< joules per count
   std::string unit;  ///< "Joules"
 };
+/// "event=0x02" (hex or decimal) -> 2; other terms, garbage or overflow -> nullopt.
+std::optional<std::uint64_t> parse_pmu_event_config(const std::string& spec);
 /// Parses `<root>/sys/bus/event_source/devices/power/` (throws std::runtime_error naming the
 /// file on malformed contents).
 std::vector<PmuEvent> parse_power_pmu(const SysfsRoot& root);
