@@ -73,13 +73,26 @@ std::vector<power::Sensor*> raw(const power::SensorSet& set) {
   return out;
 }
 
-void note_estimated(const power::SensorSet& set) {
+// Which sensors make the primary total and why; a package counter that cannot be read is named
+// with its error, and estimated figures are announced as such.
+void note_primary(const power::SensorSet& set) {
+  std::string names;
+  for (const auto* s : set.primary) names += (names.empty() ? "" : " + ") + s->name();
+  std::fprintf(stderr, "joulebench: primary energy: %s (%s)\n", names.c_str(), set.primary_rule.c_str());
+  for (const auto& p : set.primary_unreadable)
+    std::fprintf(stderr, "joulebench: warning: %s cannot be read: %s\n", p.name.c_str(), p.reason.c_str());
   if (!set.primary.empty() && set.primary.front()->provenance() == power::Provenance::estimated) {
     std::fprintf(stderr,
                  "joulebench: note: no readable power sensor; energy figures are ESTIMATED by a utilisation "
                  "model (%s)\n",
                  set.primary.front()->path().c_str());
   }
+}
+
+json unreadable_json(const power::SensorSet& set) {
+  json list = json::array();
+  for (const auto& p : set.primary_unreadable) list.push_back({{"name", p.name}, {"error", p.reason}});
+  return list;
 }
 
 // The ACTUATOR=VALUE items of `cap`, checked before anything is changed.
@@ -162,9 +175,10 @@ int cmd_power(const std::vector<std::string>& argv) {
   sampler.stop();
   const json rows = window_json(sampler, t0, t1);
   if (a.flag("json")) {
-    print_json(rows);
+    print_json(json{
+        {"sensors", rows}, {"primary_rule", set.primary_rule}, {"primary_unreadable", unreadable_json(set)}});
   } else {
-    note_estimated(set);
+    note_primary(set);
     print_window(rows);
   }
   return interrupted() ? interrupted_exit_code() : 0;
@@ -181,9 +195,13 @@ int cmd_measure(const std::vector<std::string>& argv) {
   sampler.stop();
   const json rows = window_json(sampler, t0, t1);
   if (a.flag("json")) {
-    print_json(json{{"exit_code", code}, {"seconds", t1 - t0}, {"sensors", rows}});
+    print_json(json{{"exit_code", code},
+                    {"seconds", t1 - t0},
+                    {"sensors", rows},
+                    {"primary_rule", set.primary_rule},
+                    {"primary_unreadable", unreadable_json(set)}});
   } else {
-    note_estimated(set);
+    note_primary(set);
     std::fprintf(stderr, "joulebench measure: %.3f s, exit code %d\n", t1 - t0, code);
     print_window(rows);
   }

@@ -29,8 +29,8 @@ double PiController::update(double target, double measured, double dt) {
   return output_;
 }
 
-CapController::CapController(Sensor& sensor, Actuator& actuator, PiConfig config)
-    : sensor_(sensor), actuator_(actuator), config_(config) {}
+CapController::CapController(PowerReader power, Actuator& actuator, PiConfig config)
+    : power_(std::move(power)), actuator_(actuator), config_(config) {}
 
 CapController::~CapController() { stop(); }
 
@@ -59,29 +59,20 @@ void CapController::loop(const std::stop_token& stop) {
   PiController pi(config_, (actuator_.value() - actuator_.min()) / range);
   const auto epoch = clock::now();
   auto last_t = epoch;
-  SensorReading last = sensor_.read();
   const auto period = std::chrono::duration<double>(config_.period_s);
   auto next = epoch;
   while (!stop.stop_requested()) {
     next += std::chrono::duration_cast<clock::duration>(period);
     std::this_thread::sleep_until(next);
     const auto now = clock::now();
-    const SensorReading r = sensor_.read();
     const double dt = std::chrono::duration<double>(now - last_t).count();
-    if (!r.ok || !last.ok) {
-      last = r;
-      last_t = now;
-      continue;  // a gap: hold the output
-    }
-    const double watts = sensor_.is_counter() ? (r.value - last.value) / dt : r.value;
-    const double out = pi.update(target_.load(), watts, dt);
-    actuator_.set(actuator_.min() + out * range);
-    {
-      std::lock_guard lock(mutex_);
-      history_.push_back({std::chrono::duration<double>(now - epoch).count(), watts, actuator_.value()});
-    }
-    last = r;
     last_t = now;
+    const std::optional<double> watts = power_();
+    if (!watts) continue;  // a gap: hold the output
+    const double out = pi.update(target_.load(), *watts, dt);
+    actuator_.set(actuator_.min() + out * range);
+    std::lock_guard lock(mutex_);
+    history_.push_back({std::chrono::duration<double>(now - epoch).count(), *watts, actuator_.value()});
   }
 }
 

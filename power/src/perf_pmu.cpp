@@ -33,10 +33,12 @@ class PerfEventSource final : public CounterSource {
   int fd_;
 };
 
+// One event opened on one CPU of each package (the PMU's cpumask): the counts are summed, so a
+// two-socket machine is measured whole, not one socket.
 class PerfEnergySensor final : public Sensor {
  public:
-  PerfEnergySensor(PmuEvent ev, std::unique_ptr<CounterSource> source, std::string path)
-      : ev_(std::move(ev)), source_(std::move(source)), path_(std::move(path)) {}
+  PerfEnergySensor(PmuEvent ev, std::vector<std::unique_ptr<CounterSource>> sources, std::string path)
+      : ev_(std::move(ev)), sources_(std::move(sources)), path_(std::move(path)) {}
   std::string name() const override { return "perf:" + ev_.name; }
   std::string domain() const override { return ev_.name.substr(ev_.name.find('-') + 1); }
   Provenance provenance() const override { return Provenance::measured; }
@@ -44,15 +46,19 @@ class PerfEnergySensor final : public Sensor {
   std::chrono::microseconds update_interval() const override { return 1ms; }
   std::string path() const override { return path_; }
   SensorReading read() override {
-    std::string error;
-    const auto count = source_->read_count(error);
-    if (!count) return {false, 0, error};
-    return {true, static_cast<double>(*count) * ev_.scale, {}};  // 64-bit count: no wrap in practice
+    std::uint64_t total = 0;
+    for (auto& source : sources_) {
+      std::string error;
+      const auto count = source->read_count(error);
+      if (!count) return {false, 0, error};
+      total += *count;  // 64-bit counts: no wrap in practice
+    }
+    return {true, static_cast<double>(total) * ev_.scale, {}};
   }
 
  private:
   PmuEvent ev_;
-  std::unique_ptr<CounterSource> source_;
+  std::vector<std::unique_ptr<CounterSource>> sources_;
   std::string path_;
 };
 
@@ -110,9 +116,10 @@ std::vector<PmuEvent> parse_power_pmu(const SysfsRoot& root) {
   return events;
 }
 
-std::unique_ptr<Sensor> make_perf_sensor(const PmuEvent& event, std::unique_ptr<CounterSource> source,
+std::unique_ptr<Sensor> make_perf_sensor(const PmuEvent& event,
+                                         std::vector<std::unique_ptr<CounterSource>> sources,
                                          std::string path) {
-  return std::make_unique<PerfEnergySensor>(event, std::move(source), std::move(path));
+  return std::make_unique<PerfEnergySensor>(event, std::move(sources), std::move(path));
 }
 
 std::vector<std::unique_ptr<Sensor>> perf_sensors(const SysfsRoot& root, std::vector<Probe>& probes) {
@@ -126,7 +133,9 @@ std::vector<std::unique_ptr<Sensor>> perf_sensors(const SysfsRoot& root, std::ve
                          .because(std::string("no perf power PMU: ") + e.what()));
     return out;
   }
-  const int cpu = static_cast<int>(read_u64(root("/sys/bus/event_source/devices/power/cpumask")).value_or(0));
+  const auto mask_text = read_text(root("/sys/bus/event_source/devices/power/cpumask"));
+  std::vector<int> cpus = mask_text ? parse_cpu_list(*mask_text) : std::vector<int>{};
+  if (cpus.empty()) cpus = {0};
   for (const PmuEvent& ev : events) {
     Probe p =
         Probe::sensor("perf:" + ev.name, "measured", ev.name.substr(7), dir + "/events/" + ev.name, 0.001);
@@ -134,14 +143,22 @@ std::vector<std::unique_ptr<Sensor>> perf_sensors(const SysfsRoot& root, std::ve
     attr.type = ev.type;
     attr.size = sizeof attr;
     attr.config = ev.config;
-    const int fd = static_cast<int>(::syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
-    if (fd < 0) {
-      const int err = errno;
-      p.reason = std::string("perf_event_open failed: ") + std::strerror(err) +
-                 (err == EACCES || err == EPERM ? " (" + paranoid_hint(root) + ")" : "");
-    } else {
+    std::vector<std::unique_ptr<CounterSource>> sources;
+    for (int cpu : cpus) {
+      const int fd =
+          static_cast<int>(::syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
+      if (fd < 0) {
+        const int err = errno;
+        p.reason = "perf_event_open on CPU " + std::to_string(cpu) + " failed: " + std::strerror(err) +
+                   (err == EACCES || err == EPERM ? " (" + paranoid_hint(root) + ")" : "");
+        break;
+      }
+      sources.push_back(std::make_unique<PerfEventSource>(fd));
+    }
+    if (p.reason.empty()) {
       p.available = true;
-      out.push_back(make_perf_sensor(ev, std::make_unique<PerfEventSource>(fd), p.path));
+      p.path += " on CPUs " + mask_text.value_or("0");
+      out.push_back(make_perf_sensor(ev, std::move(sources), p.path));
     }
     probes.push_back(p);
   }

@@ -220,6 +220,39 @@ WindowEnergy energy_in_window(const Series& s, bool counter, double t0, double t
   return w;
 }
 
+std::optional<double> recent_watts(const Sampler& sampler, const std::vector<std::size_t>& sensors,
+                                   double window_s) {
+  double t1 = INFINITY;
+  std::vector<Series> recent;
+  for (std::size_t i : sensors) {
+    recent.push_back(sampler.sensor_series(i, sampler.now() - window_s - 1.0, INFINITY));
+    if (recent.back().t.empty()) return std::nullopt;
+    t1 = std::min(t1, recent.back().t.back());
+  }
+  if (sensors.empty()) return std::nullopt;
+  double joules = 0;
+  for (std::size_t k = 0; k < sensors.size(); ++k) {
+    const auto w =
+        energy_in_window(recent[k], sampler.sensors()[sensors[k]]->is_counter(), t1 - window_s, t1);
+    if (!w.ok) return std::nullopt;
+    joules += w.joules;
+  }
+  return joules / window_s;
+}
+
+std::optional<double> observed_update_interval(const Series& s) {
+  std::vector<double> gaps;
+  double last_change = NAN;
+  for (std::size_t i = 1; i < s.t.size(); ++i) {
+    if (s.v[i] == s.v[i - 1]) continue;
+    if (!std::isnan(last_change)) gaps.push_back(s.t[i] - last_change);
+    last_change = s.t[i];
+  }
+  if (gaps.size() < 2) return std::nullopt;
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+  return gaps[gaps.size() / 2];
+}
+
 Efficiency efficiency(const Sampler& sampler, std::size_t sensor, std::size_t counter, double counts_per_unit,
                       double t0, double t1, double idle_watts) {
   Efficiency e;

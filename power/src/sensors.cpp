@@ -15,6 +15,11 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
+std::string glitch_message(const fs::path& file, std::uint64_t raw) {
+  return "counter " + file.string() + " went back to " + std::to_string(raw) +
+         " without wrapping (a glitch: the reading is a gap, not energy)";
+}
+
 class PowercapSensor final : public Sensor {
  public:
   PowercapSensor(std::string name, std::string domain, fs::path energy, std::uint64_t range)
@@ -29,7 +34,9 @@ class PowercapSensor final : public Sensor {
     FileError e;
     const auto raw = read_u64(energy_, &e);
     if (!raw) return {false, 0, e.message};
-    return {true, static_cast<double>(counter_.update(*raw)) * 1e-6, {}};
+    const auto total = counter_.update(*raw);
+    if (!total) return {false, 0, glitch_message(energy_, *raw)};
+    return {true, static_cast<double>(*total) * 1e-6, {}};
   }
 
  private:
@@ -40,10 +47,15 @@ class PowercapSensor final : public Sensor {
 
 class HwmonSensor final : public Sensor {
  public:
-  HwmonSensor(std::string name, fs::path file, bool energy, std::chrono::microseconds interval)
-      : name_(std::move(name)), file_(std::move(file)), energy_(energy), interval_(interval) {}
+  HwmonSensor(std::string name, std::string domain, fs::path file, bool energy,
+              std::chrono::microseconds interval)
+      : name_(std::move(name)),
+        domain_(std::move(domain)),
+        file_(std::move(file)),
+        energy_(energy),
+        interval_(interval) {}
   std::string name() const override { return name_; }
-  std::string domain() const override { return "hwmon"; }
+  std::string domain() const override { return domain_; }
   Provenance provenance() const override { return Provenance::measured; }
   bool is_counter() const override { return energy_; }
   std::chrono::microseconds update_interval() const override { return interval_; }
@@ -53,11 +65,14 @@ class HwmonSensor final : public Sensor {
     const auto raw = read_u64(file_, &e);
     if (!raw) return {false, 0, e.message};
     // energy*_input: microjoules; power*_input / power*_average: microwatts.
-    return {true, static_cast<double>(energy_ ? counter_.update(*raw) : *raw) * 1e-6, {}};
+    if (!energy_) return {true, static_cast<double>(*raw) * 1e-6, {}};
+    const auto total = counter_.update(*raw);
+    if (!total) return {false, 0, glitch_message(file_, *raw)};
+    return {true, static_cast<double>(*total) * 1e-6, {}};
   }
 
  private:
-  std::string name_;
+  std::string name_, domain_;
   fs::path file_;
   bool energy_;
   std::chrono::microseconds interval_;
@@ -120,6 +135,17 @@ std::string zone_name(const fs::path& zone) {
   return printable(read_text(zone / "name").value_or(zone.filename().string()));
 }
 
+// amd_energy labels its counters Esocket0.. and Ecore000..; other drivers say package or pkg.
+std::string hwmon_domain(const std::string& label) {
+  std::string l = label;
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (l.find("socket") != std::string::npos || l.find("package") != std::string::npos ||
+      l.find("pkg") != std::string::npos)
+    return "socket";
+  if (l.find("core") != std::string::npos) return "core";
+  return "hwmon";
+}
+
 std::string rapl_domain(const std::string& name) {
   for (const char* d : {"package", "core", "uncore", "dram", "psys"}) {
     if (name.rfind(d, 0) == 0) return d;
@@ -158,15 +184,22 @@ std::optional<CpuTimes> parse_proc_stat(const std::string& text) {
 
 std::string_view to_string(Provenance p) { return p == Provenance::measured ? "measured" : "estimated"; }
 
-std::uint64_t WrappingCounter::update(std::uint64_t raw) {
-  if (last_) {
-    if (raw >= *last_) {
-      total_ += raw - *last_;
-    } else {
-      total_ += (range_ - *last_) + raw;
+std::optional<std::uint64_t> WrappingCounter::update(std::uint64_t raw) {
+  if (last_ && raw < *last_) {
+    const std::uint64_t drop = *last_ - raw;
+    if (drop <= range_ / 2 && ++rejected_in_a_row_ < kRestartAfter) {
+      ++glitches_;
+      return std::nullopt;
+    }
+    if (drop > range_ / 2) {
+      total_ += (range_ - *last_) + raw;  // over the top and round again
       ++wraps_;
     }
+    // else: restarted; the new reading is the new base and adds nothing
+  } else if (last_) {
+    total_ += raw - *last_;
   }
+  rejected_in_a_row_ = 0;
   last_ = raw;
   return total_;
 }
@@ -251,7 +284,10 @@ std::vector<std::unique_ptr<Sensor>> powercap_sensors(const SysfsRoot& root, std
                             (zone / "energy_uj").string(), 0.001);
     FileError e;
     const auto range = read_u64(zone / "max_energy_range_uj", &e);
-    if (range && read_u64(zone / "energy_uj", &e)) {
+    if (range && *range == 0) {
+      // A zero range makes every wrap and glitch undecidable: the counter cannot be unfolded.
+      p.reason = (zone / "max_energy_range_uj").string() + " is 0, so wraps cannot be unfolded (driver bug)";
+    } else if (range && read_u64(zone / "energy_uj", &e)) {
       p.available = true;
       out.push_back(std::make_unique<PowercapSensor>(p.name, p.domain, zone / "energy_uj", *range));
     } else {
@@ -279,13 +315,13 @@ std::vector<std::unique_ptr<Sensor>> hwmon_sensors(const SysfsRoot& root, std::v
         const std::string label = printable(read_text(dir / (channel + "_label")).value_or(channel));
         const auto interval =
             std::chrono::microseconds(interval_ms ? *interval_ms * 1000 : (energy ? 1000 : 100000));
-        Probe p =
-            Probe::sensor("hwmon:" + chip + "/" + label + (file.ends_with("_average") ? "-avg" : ""),
-                          "measured", "hwmon", f.string(), static_cast<double>(interval.count()) * 1e-6);
+        Probe p = Probe::sensor("hwmon:" + chip + "/" + label + (file.ends_with("_average") ? "-avg" : ""),
+                                "measured", hwmon_domain(label), f.string(),
+                                static_cast<double>(interval.count()) * 1e-6);
         FileError e;
         if (read_u64(f, &e)) {
           p.available = true;
-          out.push_back(std::make_unique<HwmonSensor>(p.name, f, energy, interval));
+          out.push_back(std::make_unique<HwmonSensor>(p.name, p.domain, f, energy, interval));
         } else {
           p.reason = e.message;
         }
@@ -297,6 +333,40 @@ std::vector<std::unique_ptr<Sensor>> hwmon_sensors(const SysfsRoot& root, std::v
     probes.push_back(
         Probe::sensor("hwmon:energy", "measured", "hwmon", root("/sys/class/hwmon").string(), 0.001)
             .because("no hwmon energy or power inputs under " + root("/sys/class/hwmon").string()));
+  }
+  return out;
+}
+
+PrimarySelection select_primary(const std::vector<std::unique_ptr<Sensor>>& sensors, bool gpu_in_use) {
+  PrimarySelection out;
+  const auto pick = [&](const std::string& rule, auto pred) {
+    for (const auto& s : sensors) {
+      if (pred(*s)) out.sensors.push_back(s.get());
+    }
+    if (!out.sensors.empty()) out.rule = rule;
+    return !out.sensors.empty();
+  };
+  const auto hwmon_counter = [](const Sensor& s, const char* domain) {
+    return s.name().rfind("hwmon:", 0) == 0 && s.is_counter() && s.domain() == domain;
+  };
+  pick("RAPL package zones (powercap), sub-zones excluded",
+       [](const Sensor& s) {
+         return s.name().rfind("powercap:package", 0) == 0 && s.name().find('/') == std::string::npos;
+       }) ||
+      pick("perf power PMU energy-pkg, one event per package",
+           [](const Sensor& s) { return s.name() == "perf:energy-pkg"; }) ||
+      pick("hwmon socket/package energy counters (per-core counters excluded)",
+           [&](const Sensor& s) { return hwmon_counter(s, "socket"); }) ||
+      pick("hwmon energy counters", [&](const Sensor& s) { return hwmon_counter(s, "hwmon"); }) ||
+      pick("hwmon per-core energy counters, summed (no socket counter: uncore not covered)",
+           [&](const Sensor& s) { return hwmon_counter(s, "core"); }) ||
+      pick("estimated utilisation model (no readable power sensor)",
+           [](const Sensor& s) { return s.provenance() == Provenance::estimated; });
+  if (gpu_in_use) {
+    for (const auto& s : sensors) {
+      if (s->name().rfind("nvml:", 0) == 0) out.sensors.push_back(s.get());
+    }
+    out.rule += "; plus NVML GPU energy (a GPU is in use)";
   }
   return out;
 }
@@ -322,18 +392,18 @@ SensorSet discover_sensors(const DiscoveryOptions& options) {
       Probe::sensor("estimated:cpu", "estimated", "cpu", estimated->path(), 0.01).because(error));
   if (error.empty()) set.sensors.push_back(std::move(estimated));
 
-  const auto pick = [&](auto pred) {
-    for (auto& s : set.sensors) {
-      if (pred(*s)) set.primary.push_back(s.get());
-    }
-    return !set.primary.empty();
-  };
-  pick([](const Sensor& s) {
-    return s.name().rfind("powercap:package", 0) == 0 && s.name().find('/') == std::string::npos;
-  }) ||
-      pick([](const Sensor& s) { return s.name() == "perf:energy-pkg"; }) ||
-      pick([](const Sensor& s) { return s.name().rfind("hwmon:", 0) == 0 && s.is_counter(); }) ||
-      pick([](const Sensor& s) { return s.provenance() == Provenance::estimated; });
+  const PrimarySelection primary = select_primary(set.sensors, options.gpu_in_use);
+  set.primary = primary.sensors;
+  set.primary_rule = primary.rule;
+  for (const Probe& p : set.probes) {
+    // A package-level counter that exists but cannot be read (not "no RAPL here at all").
+    const bool package =
+        (p.name.rfind("powercap:package", 0) == 0 && p.name.find('/') == std::string::npos) ||
+        p.name == "perf:energy-pkg" || p.domain == "socket";
+    if (package && !p.available && p.reason.find("no RAPL zones") == std::string::npos &&
+        p.reason.find("no perf power PMU") == std::string::npos)
+      set.primary_unreadable.push_back(p);
+  }
   return set;
 }
 

@@ -272,6 +272,22 @@ std::vector<std::filesystem::path> list_dir(const std::filesystem::path& dir, co
   return out;
 }
 
+std::vector<int> parse_cpu_list(const std::string& text) {
+  std::vector<int> cpus;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string item = text.substr(pos, comma - pos);
+    const std::size_t dash = item.find('-');
+    const auto lo = parse_u64(item.substr(0, dash));
+    const auto hi = dash == std::string::npos ? lo : parse_u64(item.substr(dash + 1));
+    if (!lo || !hi || *hi < *lo || *hi >= 1u << 20 || *hi - *lo > 4096) return {};
+    for (auto c = *lo; c <= *hi; ++c) cpus.push_back(static_cast<int>(c));
+    pos = comma + 1;
+  }
+  return cpus;
+}
+
 std::string printable(const std::string& text) {
   std::string out;
   const auto escape = [&](unsigned char c) {

@@ -1,5 +1,6 @@
 // The PI cap controller against a simulated plant: first-order lag, dead time, sensor noise.
 #include "joulebench/power/controller.hpp"
+#include "joulebench/power/sampler.hpp"
 
 #include <gtest/gtest.h>
 
@@ -132,7 +133,10 @@ TEST(CapController, HoldsAWattTargetByDrivingTheDutyCycle) {
   ThrottleState throttle(2);
   SimulatedPackage sensor(throttle);
   auto duty = make_duty_cycle_actuator(throttle);
-  CapController controller(sensor, *duty, PiConfig{});
+  Sampler sampler({&sensor}, {});  // the sensor's one reader; the controller reads its series
+  sampler.start();
+  CapController controller([&] { return recent_watts(sampler, {0}, PiConfig{}.period_s); }, *duty,
+                           PiConfig{});
   controller.start(70.0);  // needs a run fraction of 0.5
   std::this_thread::sleep_for(std::chrono::milliseconds(3500));
   controller.stop();

@@ -8,6 +8,7 @@
 #include "fake_tree.hpp"
 #include "joulebench/power/sampler.hpp"
 #include "joulebench/power/sensor.hpp"
+#include "test_support.hpp"
 
 namespace joulebench::power {
 namespace {
@@ -26,11 +27,12 @@ struct WattsReading {
 // staleness and the sampler's longest tick gap can cause at the two window edges, both measured
 // during this very window; it is capped at 5% by retrying, so a wrong scale or a mishandled
 // wrap (errors of 10% and more here) always fails.
-WattsReading measured_watts(Sensor& sensor, double seconds, double nominal_watts, CounterWriter* writer) {
+WattsReading measured_watts(Sensor& sensor, double seconds, double nominal_watts,
+                            const std::vector<CounterWriter*>& writers) {
   WattsReading best;
   for (int attempt = 0; attempt < 3; ++attempt) {
     Sampler sampler({&sensor}, {});
-    if (writer != nullptr) writer->reset_lag();
+    for (auto* w : writers) w->reset_lag();
     sampler.start();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     const double t1 = sampler.now() - 0.01;
@@ -41,7 +43,8 @@ WattsReading measured_watts(Sensor& sensor, double seconds, double nominal_watts
     const double t0 = series.t.front();
     const auto w = energy_in_window(series, sensor.is_counter(), t0, t1);
     EXPECT_TRUE(w.ok);
-    const double lag = (writer != nullptr ? writer->max_lag_s() : 0) + sampler.stats().max_gap_ms * 1e-3;
+    double lag = sampler.stats().max_gap_ms * 1e-3;
+    for (auto* w : writers) lag += w->max_lag_s();
     best = {w.watts, nominal_watts * (0.002 + 2 * lag / (t1 - t0))};
     if (best.tolerance_w <= 0.05 * nominal_watts) break;
   }
@@ -55,6 +58,36 @@ TEST(WrappingCounter, UnfoldsWraps) {
   EXPECT_EQ(c.update(20), 120u);  // wrapped: 50 to the top, 20 after
   EXPECT_EQ(c.update(500), 600u);
   EXPECT_EQ(c.wraps(), 1u);
+}
+
+TEST(WrappingCounter, ASmallStepBackIsAGlitchNotAWrap) {
+  // Before: 2^32 range, a 0.5 J step back read as a whole wrap (4.3 kJ, 130 kW over 33 ms).
+  WrappingCounter c(std::uint64_t{1} << 32);
+  EXPECT_EQ(c.update(10'000'000), 0u);
+  EXPECT_EQ(c.update(9'500'000), std::nullopt);  // 0.5 J back: rejected
+  EXPECT_EQ(c.update(10'100'000), 100'000u);     // measured from the last good reading
+  EXPECT_EQ(c.wraps(), 0u);
+  EXPECT_EQ(c.glitches(), 1u);
+  // A counter that truly restarts (three readings in a row below the last) becomes the new base.
+  EXPECT_EQ(c.update(5), std::nullopt);
+  EXPECT_EQ(c.update(10), std::nullopt);
+  EXPECT_EQ(c.update(15), 100'000u);
+  EXPECT_EQ(c.update(1015), 101'000u);
+}
+
+TEST(Powercap, OutOfOrderReadsFromTwoThreadsAddNoPhantomWrap) {
+  FakeTree tree;
+  tree.add_rapl(0, 262143328850);  // AMD's 2^32 * 61 uJ range
+  std::vector<Probe> probes;
+  auto sensors = powercap_sensors(SysfsRoot(tree.root()), probes);
+  tree.write("/sys/class/powercap/intel-rapl:0/energy_uj", "1000000");
+  ASSERT_TRUE(sensors[0]->read().ok);
+  tree.write("/sys/class/powercap/intel-rapl:0/energy_uj", "999000");  // the older of two reads lands last
+  const auto r = sensors[0]->read();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("without wrapping"), std::string::npos) << r.error;
+  tree.write("/sys/class/powercap/intel-rapl:0/energy_uj", "1200000");
+  EXPECT_NEAR(sensors[0]->read().value, 0.2, 1e-9);  // 0.2 J, not 262 kJ
 }
 
 TEST(Powercap, DiscoversZonesAndSubZonesByName) {
@@ -81,7 +114,7 @@ TEST(Powercap, WattsWithinMeasuredToleranceThroughSeveralWraps) {
   CounterWriter writer(tree, "/sys/class/powercap/intel-rapl:0/energy_uj", 60.0, 1e-6, 20000000);
   std::vector<Probe> probes;
   auto sensors = powercap_sensors(SysfsRoot(tree.root()), probes);
-  const auto r = measured_watts(*sensors[0], 1.5, 60.0, &writer);
+  const auto r = measured_watts(*sensors[0], 1.5, 60.0, {&writer});
   EXPECT_NEAR(r.watts, 60.0, r.tolerance_w);
 }
 
@@ -111,14 +144,24 @@ TEST(PerfPmu, ParsesEventsAndScalesCounts) {
       return v;
     }
   };
-  auto source = std::make_unique<FileSource>();
-  source->file = tree.root() / "count";
-  tree.write("/count", "0");
-  CounterWriter writer(tree, "/count", 35.0, events[1].scale, 0);
-  auto sensor = make_perf_sensor(events[1], std::move(source), "fake");
+  // One counter per package (cpumask "0,28"): 20 W on one socket and 15 W on the other.
+  tree.write("/count0", "0");
+  tree.write("/count1", "0");
+  CounterWriter socket0(tree, "/count0", 20.0, events[1].scale, 0),
+      socket1(tree, "/count1", 15.0, events[1].scale, 0);
+  std::vector<std::unique_ptr<CounterSource>> sources;
+  for (const char* f : {"count0", "count1"}) {
+    auto source = std::make_unique<FileSource>();
+    source->file = tree.root() / f;
+    sources.push_back(std::move(source));
+  }
+  auto sensor = make_perf_sensor(events[1], std::move(sources), "fake");
   EXPECT_EQ(sensor->name(), "perf:energy-pkg");
-  const auto r = measured_watts(*sensor, 1.0, 35.0, &writer);
-  EXPECT_NEAR(r.watts, 35.0, r.tolerance_w);
+  const auto r = measured_watts(*sensor, 1.0, 35.0, {&socket0, &socket1});
+  EXPECT_NEAR(r.watts, 35.0, r.tolerance_w);  // both sockets, not the first one's 20 W
+  EXPECT_EQ(parse_cpu_list("0,28"), (std::vector<int>{0, 28}));
+  EXPECT_EQ(parse_cpu_list("0-3,8"), (std::vector<int>{0, 1, 2, 3, 8}));
+  EXPECT_TRUE(parse_cpu_list("0,x").empty());
 }
 
 TEST(PerfPmu, MalformedSpecIsNamed) {
@@ -148,9 +191,9 @@ TEST(Hwmon, EnergyCounterAndPowerAverage) {
   EXPECT_EQ(sensors[0]->name(), "hwmon:amd_energy/Esocket0");
   EXPECT_TRUE(sensors[0]->is_counter());
   EXPECT_FALSE(sensors[1]->is_counter());
-  const auto r = measured_watts(*sensors[0], 1.0, 80.0, &writer);
+  const auto r = measured_watts(*sensors[0], 1.0, 80.0, {&writer});
   EXPECT_NEAR(r.watts, 80.0, r.tolerance_w);
-  EXPECT_NEAR(measured_watts(*sensors[1], 0.3, 42.5, nullptr).watts, 42.5, 1e-6);
+  EXPECT_NEAR(measured_watts(*sensors[1], 0.3, 42.5, {}).watts, 42.5, 1e-6);
 }
 
 TEST(SensorErrors, MissingGarbageAndUnreadableFilesAreNamed) {
@@ -262,6 +305,97 @@ TEST(Accounting, EnergyWindowsFromCountersAndPower) {
   EXPECT_NEAR(w.joules, 40, 1e-9);
   EXPECT_NEAR(w.watts, 20, 1e-9);
   EXPECT_FALSE(energy_in_window(power, false, 0, 5).ok);  // not covered
+}
+
+}  // namespace
+}  // namespace joulebench::power
+
+namespace joulebench::power {
+namespace {
+
+// A sensor with a given name and domain, for the selection rules.
+class NamedSensor final : public Sensor {
+ public:
+  NamedSensor(std::string name, std::string domain, Provenance p = Provenance::measured)
+      : name_(std::move(name)), domain_(std::move(domain)), provenance_(p) {}
+  std::string name() const override { return name_; }
+  std::string domain() const override { return domain_; }
+  Provenance provenance() const override { return provenance_; }
+  bool is_counter() const override { return true; }
+  std::chrono::microseconds update_interval() const override { return std::chrono::milliseconds(1); }
+  SensorReading read() override { return {true, 0, {}}; }
+
+ private:
+  std::string name_, domain_;
+  Provenance provenance_;
+};
+
+std::vector<std::string> names(const std::vector<Sensor*>& v) {
+  std::vector<std::string> out;
+  for (const auto* s : v) out.push_back(s->name());
+  return out;
+}
+
+TEST(PrimarySensors, HwmonPerCoreAndPerSocketCountersAreNeverSummedTogether) {
+  // amd_energy: one counter per socket and one per core, of the same energy.
+  FakeTree tree;
+  const std::string dir = "/sys/class/hwmon/hwmon2";
+  tree.write(dir + "/name", "amd_energy");
+  for (const auto& [n, label] :
+       std::vector<std::pair<int, std::string>>{{1, "Ecore000"}, {2, "Ecore001"}, {3, "Esocket0"}}) {
+    tree.write(dir + "/energy" + std::to_string(n) + "_label", label);
+    tree.write(dir + "/energy" + std::to_string(n) + "_input", "1000");
+  }
+  const SensorSet set = discover_sensors({SysfsRoot(tree.root()), std::nullopt, false});
+  EXPECT_EQ(names(set.primary), std::vector<std::string>{"hwmon:amd_energy/Esocket0"});  // before: all three
+  EXPECT_NE(set.primary_rule.find("per-core counters excluded"), std::string::npos) << set.primary_rule;
+}
+
+TEST(PrimarySensors, OnlyPerCoreCountersAreSummedAndSaySo) {
+  std::vector<std::unique_ptr<Sensor>> s;
+  s.push_back(std::make_unique<NamedSensor>("hwmon:x/Ecore000", "core"));
+  s.push_back(std::make_unique<NamedSensor>("hwmon:x/Ecore001", "core"));
+  const auto p = select_primary(s, false);
+  EXPECT_EQ(p.sensors.size(), 2u);
+  EXPECT_NE(p.rule.find("uncore not covered"), std::string::npos);
+}
+
+TEST(PrimarySensors, NvmlJoinsTheTotalWhenAGpuIsInUse) {
+  std::vector<std::unique_ptr<Sensor>> s;
+  s.push_back(std::make_unique<NamedSensor>("powercap:package-0", "package"));
+  s.push_back(std::make_unique<NamedSensor>("powercap:package-0/dram", "dram"));
+  s.push_back(std::make_unique<NamedSensor>("nvml:gpu0", "gpu"));
+  EXPECT_EQ(names(select_primary(s, false).sensors), std::vector<std::string>{"powercap:package-0"});
+  EXPECT_EQ(names(select_primary(s, true).sensors),
+            (std::vector<std::string>{"powercap:package-0", "nvml:gpu0"}));
+}
+
+TEST(PrimarySensors, AnUnreadablePackageIsNamedNotReplacedByItsSubZone) {
+  FakeTree tree;
+  tree.add_rapl(0, 1000000000);
+  tree.write("/sys/class/powercap/intel-rapl:0/energy_uj",
+             "garbage");  // the package; its dram sub-zone reads fine
+  const SensorSet set = discover_sensors({SysfsRoot(tree.root()), std::nullopt, false});
+  for (const auto* p : set.primary)
+    EXPECT_EQ(p->name().find("powercap:package-0/"), std::string::npos) << p->name();
+  ASSERT_EQ(set.primary_unreadable.size(), 1u);
+  EXPECT_EQ(set.primary_unreadable[0].name, "powercap:package-0");
+  const auto r = testing::run_cli("power --duration 0.2 --sysfs-root " + tree.root().string());
+  EXPECT_NE(r.output.find("powercap:package-0 cannot be read: unexpected contents 'garbage'"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST(PrimarySensors, AZeroEnergyRangeMakesTheZoneUnavailable) {
+  FakeTree tree;
+  tree.add_rapl(0, 1000000000);
+  tree.write("/sys/class/powercap/intel-rapl:0/max_energy_range_uj", "0");
+  std::vector<Probe> probes;
+  const auto sensors = powercap_sensors(SysfsRoot(tree.root()), probes);
+  ASSERT_EQ(sensors.size(), 1u);  // only the dram sub-zone
+  EXPECT_FALSE(probes[0].available);
+  EXPECT_NE(probes[0].reason.find("is 0, so wraps cannot be unfolded"), std::string::npos)
+      << probes[0].reason;
 }
 
 }  // namespace

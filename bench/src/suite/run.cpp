@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <thread>
 
 #include "joulebench/power/actuator.hpp"
@@ -434,7 +435,11 @@ void steps(Run& run, Subject& s, power::Actuator& a, json& out) {
 json watt_target_step(Run& run, Subject& s, power::Actuator& duty, double full_watts) {
   run.progress.set_stage("watt target (PI)", s.workload->name(), s.workload->unit());
   const double target = 0.6 * full_watts, hold = std::max(3.0, 3 * run.timing.step_hold_s);
-  power::CapController controller(*run.sensors.primary.front(), duty, power::PiConfig{});
+  std::vector<std::size_t> primary(run.sensors.primary.size());
+  std::iota(primary.begin(), primary.end(), 0);
+  const power::PiConfig pi;
+  power::CapController controller([&] { return power::recent_watts(s.sampler, primary, pi.period_s); }, duty,
+                                  pi);
   const double t_cmd = s.sampler.now();
   controller.start(target);
   run.wait(hold);

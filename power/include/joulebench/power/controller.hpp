@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -40,14 +42,19 @@ class PiController {
   double output_;
 };
 
-/// Holds `target_watts` by reading `sensor` (power from counter deltas) and setting `actuator`
-/// every period, on its own thread. Records (time, watts, output) for analysis.
+/// Watts over the most recent control period, or nullopt for a gap. The controller never reads a
+/// sensor itself: the sampler is every sensor's one reader (two readers of one counter see its
+/// reads out of order), and the controller reads the sampler's series (see recent_watts).
+using PowerReader = std::function<std::optional<double>()>;
+
+/// Holds `target_watts` by taking watts from `power` and setting `actuator` every period, on its
+/// own thread. Records (time, watts, output) for analysis.
 class CapController {
  public:
   struct Point {
     double t, watts, actuator_value;
   };
-  CapController(Sensor& sensor, Actuator& actuator, PiConfig config);
+  CapController(PowerReader power, Actuator& actuator, PiConfig config);
   ~CapController();
   void start(double target_watts);
   void set_target(double target_watts);
@@ -56,7 +63,7 @@ class CapController {
 
  private:
   void loop(const std::stop_token& stop);
-  Sensor& sensor_;
+  PowerReader power_;
   Actuator& actuator_;
   PiConfig config_;
   std::atomic<double> target_{0};

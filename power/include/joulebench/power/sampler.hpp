@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -122,6 +123,15 @@ struct WindowEnergy {
 WindowEnergy energy_in_window(const Series& s, bool counter, double t0, double t1);
 /// Value of a monotonic series at t (linear interpolation, clamped to its ends).
 double value_at(const Series& s, double t);
+
+/// Watts of the summed `sensors` over the last `window_s` that all of them cover, from the
+/// sampler's series (nullopt while any lacks readings): what a controller reads.
+std::optional<double> recent_watts(const Sampler& sampler, const std::vector<std::size_t>& sensors,
+                                   double window_s);
+
+/// Median time between changes of a series' value (a counter's real update interval, as
+/// observed), in seconds; nullopt with fewer than three changes.
+std::optional<double> observed_update_interval(const Series& s);
 
 /// Efficiency of a window: energy from one sensor, work from one counter.
 struct Efficiency {

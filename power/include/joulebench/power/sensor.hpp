@@ -45,19 +45,26 @@ class Sensor {
 
 /// Unfolds a counter that wraps at `range` (e.g. energy_uj at max_energy_range_uj) into a
 /// monotonic 64-bit total. Correct as long as fewer than one full wrap happens between reads
-/// (the sampler reads far more often: range / max power is minutes).
+/// (the sampler reads far more often: range / max power is minutes). A reading below the last
+/// one is a wrap only when the drop is more than half the range (the counter went over the top);
+/// a smaller drop is a glitch (a torn or stale read, or two readers out of order): the reading
+/// is rejected as a gap and the total is unchanged. Three rejected readings in a row mean the
+/// counter really restarted (driver reload): the new value becomes the base, adding nothing.
 class WrappingCounter {
  public:
   explicit WrappingCounter(std::uint64_t range) : range_(range) {}
-  /// Feeds a raw reading, returns the unfolded total in raw units.
-  std::uint64_t update(std::uint64_t raw);
+  /// Feeds a raw reading; the unfolded total in raw units, or nullopt for a rejected glitch.
+  std::optional<std::uint64_t> update(std::uint64_t raw);
   [[nodiscard]] std::uint64_t wraps() const { return wraps_; }
+  [[nodiscard]] std::uint64_t glitches() const { return glitches_; }
 
  private:
+  static constexpr int kRestartAfter = 3;
   std::uint64_t range_;
   std::optional<std::uint64_t> last_;
   std::uint64_t total_ = 0;
-  std::uint64_t wraps_ = 0;
+  std::uint64_t wraps_ = 0, glitches_ = 0;
+  int rejected_in_a_row_ = 0;
 };
 
 /// What discovery found for one sensor or actuator, readable or not, and why.
@@ -145,16 +152,32 @@ class CpuBusyMeter {
 struct SensorSet {
   std::vector<std::unique_ptr<Sensor>> sensors;  ///< readable ones, measured first
   std::vector<Probe> probes;                     ///< everything looked at
-  /// The sensors that together cover the CPU package(s) without double counting: all
-  /// powercap package zones, else perf energy-pkg, else hwmon energy, else estimated:cpu.
+  /// The sensors that together cover the CPU package(s) without double counting (see
+  /// select_primary), plus NVML GPUs when a GPU is in use.
   std::vector<Sensor*> primary;
+  std::string primary_rule;  ///< which rule chose them, for disclosure
+  /// Package-level counters that exist but cannot be read: listed with their error wherever
+  /// energy is shown, never silently replaced by a sub-zone.
+  std::vector<Probe> primary_unreadable;
 };
 
 struct DiscoveryOptions {
   SysfsRoot root;
   std::optional<std::filesystem::path> calibration;  ///< for the estimated model
   bool nvml = true;
+  bool gpu_in_use = false;  ///< NVML GPU energy joins the primary total
 };
+
+struct PrimarySelection {
+  std::vector<Sensor*> sensors;
+  std::string rule;
+};
+/// The first rule that finds sensors: every RAPL package zone (never a sub-zone); else perf
+/// energy-pkg (all packages); else hwmon socket or package counters; else hwmon counters that
+/// are not per-core; else per-core hwmon counters, summed; else the estimated model. Per-core
+/// and per-socket counters of the same energy are never summed together. With `gpu_in_use`,
+/// NVML GPUs are added.
+PrimarySelection select_primary(const std::vector<std::unique_ptr<Sensor>>& sensors, bool gpu_in_use);
 
 SensorSet discover_sensors(const DiscoveryOptions& options);
 
@@ -185,7 +208,9 @@ class CounterSource {
   virtual ~CounterSource() = default;
   virtual std::optional<std::uint64_t> read_count(std::string& error) = 0;
 };
-std::unique_ptr<Sensor> make_perf_sensor(const PmuEvent& event, std::unique_ptr<CounterSource> source,
+/// A perf energy sensor summing `sources`, one per CPU of the PMU's cpumask (one per package).
+std::unique_ptr<Sensor> make_perf_sensor(const PmuEvent& event,
+                                         std::vector<std::unique_ptr<CounterSource>> sources,
                                          std::string path);
 
 }  // namespace joulebench::power

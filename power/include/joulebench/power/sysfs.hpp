@@ -54,6 +54,9 @@ bool write_text(const std::filesystem::path& p, const std::string& text, FileErr
 /// fsync, rename. `mode` is applied to the new file. Throws std::runtime_error with the errno text.
 void write_file_atomically(const std::filesystem::path& p, const std::string& text, unsigned mode = 0644);
 
+/// A kernel CPU list ("0,28", "0-3,8") as CPU numbers; empty when malformed.
+std::vector<int> parse_cpu_list(const std::string& text);
+
 /// Directory entries whose names start with `prefix`, sorted naturally (hwmon2 < hwmon10).
 std::vector<std::filesystem::path> list_dir(const std::filesystem::path& dir, const std::string& prefix);
 
