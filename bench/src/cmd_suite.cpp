@@ -41,7 +41,7 @@ std::vector<std::string> workload_list(const std::string& text) {
   return out;
 }
 
-std::vector<double> levels_from(const std::string& text) {
+std::vector<double> levels_from(const std::string& text, const std::string& option) {
   std::vector<double> out;
   for (const auto& item : split(text)) {
     char* end = nullptr;
@@ -49,8 +49,8 @@ std::vector<double> levels_from(const std::string& text) {
     if (!t.empty() && t.back() == '%') t.pop_back();
     const double v = std::strtod(t.c_str(), &end);
     if (end != t.c_str() + t.size() || !(v > 0 && v <= 100)) {
-      throw UsageError("--levels item '" + item +
-                       "' is not a percentage in (0, 100]; write e.g. --levels 100,70,40,10");
+      throw UsageError("--" + option + " item '" + item + "' is not a percentage in (0, 100]; write e.g. --" + option +
+                       (option == "levels" ? " 100,70,40,10" : " 70,50,30,10"));
     }
     out.push_back(v / 100.0);
   }
@@ -123,12 +123,16 @@ void make_room_for_results(const std::filesystem::path& dir, bool force) {
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& argv) {
-  const Args a(argv, {"workloads", "actuators", "levels", "out", "sysfs-root", "calibration", "threads"},
+  const Args a(argv, {"workloads", "actuators", "levels", "step-to", "out", "sysfs-root", "calibration", "threads"},
                {"quick", "allow-hw-caps", "no-pin", "no-progress", "force"});
   suite::RunOptions o;
   o.workloads = workload_list(a.get_or("workloads", ""));
   o.actuators = split(a.get_or("actuators", ""));
-  o.levels = levels_from(a.get_or("levels", ""));
+  o.levels = levels_from(a.get_or("levels", ""), "levels");
+  o.step_levels = levels_from(a.get_or("step-to", ""), "step-to");
+  for (double l : o.step_levels) {
+    if (l >= 1.0) throw UsageError("--step-to item '100' is no step; give depths below 100, e.g. --step-to 70,50,30,10");
+  }
   o.quick = a.flag("quick");
   o.allow_hw_caps = a.flag("allow-hw-caps");
   o.out = a.get_or("out", "joulebench-results");

@@ -66,6 +66,10 @@ Sampler::~Sampler() { stop(); }
 
 void Sampler::start() {
   if (thread_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    resumed_ = true;  // the time stopped is no gap in the sampling
+  }
   take_sample(true);  // a first point of every signal, so a window can begin right away
   thread_ = std::jthread([this](std::stop_token st) { loop(st); });
 }
@@ -123,13 +127,14 @@ void Sampler::take_sample(bool all_sensors) {
   std::lock_guard lock(mutex_);
   for (std::size_t c = 0; c < counters_.size(); ++c)
     counter_points_[c].push(tick, static_cast<double>(counters_[c]->total()));
-  if (ticks_ == 0) {
-    first_tick_s_ = tick;
-  } else {
+  if (!resumed_) {
     const double gap = tick - last_tick_s_;
+    active_s_ += gap;
+    ++intervals_;
     max_gap_s_ = std::max(max_gap_s_, gap);
     if (gap > 2 * std::chrono::duration<double>(config_.period).count()) ++late_ticks_;
   }
+  resumed_ = false;
   last_tick_s_ = tick;
   ++ticks_;
 }
@@ -154,8 +159,8 @@ SamplerStats Sampler::stats() const {
   std::lock_guard lock(mutex_);
   SamplerStats s;
   s.ticks = ticks_;
-  s.seconds = last_tick_s_ - first_tick_s_;
-  s.achieved_hz = s.seconds > 0 ? static_cast<double>(ticks_ - 1) / s.seconds : 0;
+  s.seconds = active_s_;
+  s.achieved_hz = active_s_ > 0 ? static_cast<double>(intervals_) / active_s_ : 0;
   s.max_gap_ms = max_gap_s_ * 1e3;
   s.late_ticks = late_ticks_;
   for (const auto& p : sensor_points_) s.bytes += p.bytes();

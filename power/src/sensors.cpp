@@ -176,6 +176,7 @@ std::optional<CpuTimes> parse_proc_stat(const std::string& text) {
     // user nice system idle iowait irq softirq steal
     t.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
     t.total = t.busy + v[3] + v[4];
+    t.steal = v[7];
     aggregate = true;
   }
   if (!aggregate || t.total == 0) return std::nullopt;

@@ -15,6 +15,18 @@ double percentile(std::vector<double> values, double p) {
   return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
 }
 
+namespace {
+
+// 1.4826 x median absolute deviation: a sigma that a few preempted samples cannot inflate.
+double robust_sigma(const std::vector<double>& v, double median) {
+  std::vector<double> dev;
+  dev.reserve(v.size());
+  for (double x : v) dev.push_back(std::fabs(x - median));
+  return 1.4826 * percentile(dev, 50);
+}
+
+}  // namespace
+
 StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>& v, double t_cmd,
                          double t_end, const StepOptions& o) {
   StepMetrics m;
@@ -27,21 +39,26 @@ StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>
   if (pre.empty() || tail.empty()) return m;
   m.before = percentile(pre, 50);
   m.after = percentile(tail, 50);
-  if (m.after != 0) m.noise_pct = 50.0 * (percentile(tail, 95) - percentile(tail, 5)) / std::fabs(m.after);
+  const double sigma = robust_sigma(tail, m.after);
+  if (m.after != 0) m.noise_pct = 100.0 * sigma / std::fabs(m.after);
   const double change = m.after - m.before;
   m.upward = change > 0;
   if (std::fabs(change) <= 1e-12) return m;
   // A new level near zero (a pause) gets a band of 5% of the change, not of nothing.
-  const double band =
-      o.band * (std::fabs(m.after) < 0.05 * std::fabs(change) ? std::fabs(change) : std::fabs(m.after));
-  const double react_level = m.before + o.react_fraction * change;
+  const double scale = std::fabs(m.after) < 0.05 * std::fabs(change) ? std::fabs(change) : std::fabs(m.after);
+  const double band = std::max(o.band * scale, o.noise_sigmas * sigma);
+  m.band_pct = 100.0 * band / scale;
   double extreme = m.after;
   std::optional<std::size_t> last_outside, last_in_hold;
+  const std::pair<double, std::optional<double>*> crossings[] = {{0.1, &m.react_ms}, {0.5, &m.t50_ms}, {0.9, &m.t90_ms}};
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (t[i] < t_cmd || t[i] > t_end) continue;
     last_in_hold = i;
-    const bool past_react = m.upward ? v[i] >= react_level : v[i] <= react_level;
-    if (!m.react_ms && past_react) m.react_ms = (t[i] - t_cmd) * 1e3;
+    for (const auto& [fraction, result] : crossings) {
+      const double level = m.before + fraction * change;
+      const bool past = m.upward ? v[i] >= level : v[i] <= level;
+      if (!*result && past) *result = (t[i] - t_cmd) * 1e3;
+    }
     if (std::fabs(v[i] - m.after) > band) last_outside = i;
     extreme = m.upward ? std::max(extreme, v[i]) : std::min(extreme, v[i]);
   }

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <set>
 #include <thread>
 
 #include "../power/fake_tree.hpp"
@@ -52,6 +53,26 @@ TEST(RunQuick, EndToEndWritesEveryFileWithLabelledEnergy) {
   }
   EXPECT_TRUE(j["workloads"][1].contains("latency_ms"));
   expect_labelled(j, "results");
+  // A verdict, and the same verdict as the last line before the file list.
+  const std::string verdict = j["validity"]["verdict"];
+  EXPECT_TRUE(verdict == "valid" || verdict == "warnings" || verdict == "invalid") << verdict;
+  EXPECT_NE(r.output.find("Result is "), std::string::npos) << r.output;
+  for (const auto& w : j["workloads"]) {
+    std::set<double> duty_depths;
+    for (const auto& p : w["curve"]) {
+      if (!p["energy_ok"].get<bool>()) EXPECT_TRUE(p["watts"].is_null()) << "energy figure without valid energy";
+      if (p["level"].get<double>() >= 1.0) EXPECT_TRUE(p["cap_binding_fraction"].is_null()) << "100% is no cap";
+      EXPECT_TRUE(p.contains("cap"));
+    }
+    for (const auto& s : w["steps"]) {
+      for (const char* k : {"to_level", "t50_ms", "t90_ms", "band_pct", "signal_window_ms", "sample_period_ms"})
+        EXPECT_TRUE(s.contains(k)) << k;
+      if (s["actuator"] == "duty") duty_depths.insert(s["to_level"].get<double>());
+      if (j["energy_kind"] == "estimated") EXPECT_TRUE(s["power_react_ms"].is_null());
+    }
+    EXPECT_GE(duty_depths.size(), 2u) << "steps to several depths";
+    EXPECT_TRUE(w.contains("inputs"));
+  }
   for (const char* f : {"curves.csv", "steps.csv", "steps_timeseries.csv", "report.html"}) {
     EXPECT_GT(std::filesystem::file_size(out / f), 100u) << f;
   }

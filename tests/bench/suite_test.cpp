@@ -2,9 +2,11 @@
 // run (files exist and parse, every energy figure labelled), and SIGINT leaving a valid partial.
 #include <gtest/gtest.h>
 #include <fstream>
+#include <functional>
 
 #include "../power/fake_tree.hpp"
 #include "suite/outputs.hpp"
+#include "suite/validity.hpp"
 #include "test_support.hpp"
 
 namespace joulebench::suite {
@@ -73,7 +75,7 @@ TEST(ResultsSchema, RoundTripsThroughTheFilesAndCsv) {
   FakeTree tree;
   const json r = sample_results(1e8, 2e-7, 1);
   write_outputs(tree.root(), r,
-                json::array({json::array({"sha256d", "duty", -1.0, 1e8, 20.0, "estimated"})}));
+                json::array({json::array({"sha256d", "duty", 0.3, -1.0, 1e8, 20.0, "estimated"})}));
   EXPECT_EQ(load_results(tree.root()), r);
   for (const char* f : {"results.json", "curves.csv", "steps.csv", "steps_timeseries.csv", "report.html"}) {
     EXPECT_TRUE(std::filesystem::exists(tree.root() / f)) << f;
@@ -90,8 +92,8 @@ TEST(ResultsSchema, RoundTripsThroughTheFilesAndCsv) {
 TEST(ResultsSchema, ReportReRendersFromTheFiles) {
   FakeTree tree;
   write_outputs(tree.root(), sample_results(1e8, 2e-7, 1),
-                json::array({json::array({"sha256d", "duty", -1.0, 1e8, 20.0, "estimated"}),
-                             json::array({"sha256d", "duty", 5.0, 3e7, 14.0, "estimated"})}));
+                json::array({json::array({"sha256d", "duty", 0.3, -1.0, 1e8, 20.0, "estimated"}),
+                             json::array({"sha256d", "duty", 0.3, 5.0, 3e7, nullptr, "estimated"})}));
   EXPECT_EQ(load_timeseries(tree.root()).size(), 2u);
   std::filesystem::remove(tree.root() / "report.html");
   const auto r = testing::run_cli("report " + tree.root().string());
@@ -178,6 +180,81 @@ TEST(RunErrors, AnEarlierRunsResultsAreNeverMixedWithANewOne) {
       << r.output;
   EXPECT_NE(r.output.find("--force"), std::string::npos) << r.output;
   EXPECT_EQ(tree.read("/out/report.html"), "old");
+}
+
+// A results document as a quiet, measured, full run would leave it, for the validity checks.
+json clean_results() {
+  json r = sample_results(1e8, 2e-7, 1);
+  r["quick"] = false;
+  r["energy_kind"] = "measured";
+  r["energy_sensor"] = "powercap:package-0";
+  const json quiet{{"ok", true}, {"other_cores", 0.01}, {"steal_pct", 0.0}, {"ticks", 1000}};
+  r["idle"] = {{"watts", 10.0}, {"ok", true}, {"energy_kind", "measured"}, {"background", quiet}};
+  r["limiters"] = {{"before", json::array({{{"name", "powercap:package-0"}, {"value", 120.0}}})},
+                   {"after", json::array({{{"name", "powercap:package-0"}, {"value", 120.0}}})}};
+  json& w = r["workloads"][0];
+  w["warmup"] = {{"steady", true}};
+  w["background"] = quiet;
+  w["energy_ok"] = true;
+  w["measured_seconds"] = 60.0;
+  w["sampler"] = {{"achieved_hz", 999.0}, {"max_gap_ms", 2.0}, {"ticks", 60000}, {"late_ticks", 3}, {"overhead_pct", 0.4}};
+  w["curve"][0]["energy_ok"] = true;
+  w["curve"][0]["cap"] = {{"requested", 0.5}, {"in_force", 0.5}, {"warning", ""}};
+  return r;
+}
+
+TEST(Validity, AQuietMeasuredFullRunIsValid) {
+  const json v = validity(clean_results());
+  EXPECT_EQ(v["verdict"], "valid") << v.dump(2);
+  EXPECT_EQ(verdict_line(v), "Result is VALID");
+}
+
+TEST(Validity, EachProblemGivesItsVerdict) {
+  struct Case {
+    const char* what;
+    std::function<void(json&)> spoil;
+    const char* verdict;
+    const char* check;
+  };
+  const std::vector<Case> cases = {
+      {"a busy loop beside the run", [](json& r) { r["workloads"][0]["background"]["other_cores"] = 1.0; }, "invalid",
+       "sha256d: quiet machine"},
+      {"a little background load", [](json& r) { r["idle"]["background"]["other_cores"] = 0.1; }, "warnings",
+       "idle: quiet machine"},
+      {"heavy VM steal", [](json& r) { r["idle"]["background"]["steal_pct"] = 15.0; }, "invalid", "idle: quiet machine"},
+      {"a limiter left changed",
+       [](json& r) { r["limiters"]["after"][0]["value"] = 75.0; }, "invalid", "limiters unchanged"},
+      {"interrupted", [](json& r) { r["complete"] = false; }, "invalid", "run complete"},
+      {"quick", [](json& r) { r["quick"] = true; }, "warnings", "full run"},
+      {"estimated energy", [](json& r) { r["energy_kind"] = "estimated"; }, "warnings", "energy measured"},
+      {"not steady", [](json& r) { r["workloads"][0]["warmup"]["steady"] = false; }, "warnings", "sha256d: warm-up steady"},
+      {"a curve point without energy",
+       [](json& r) {
+         r["workloads"][0]["curve"][0]["energy_ok"] = false;
+         r["workloads"][0]["curve"][0]["watts"] = nullptr;
+       },
+       "warnings", "sha256d: curve energy"},
+      {"a cap read back differently", [](json& r) { r["workloads"][0]["curve"][0]["cap"]["warning"] = "asked 0.5"; },
+       "warnings", "sha256d: caps read back"},
+      {"negative net energy", [](json& r) { r["workloads"][0]["joules_per_unit"]["net"] = -0.229; }, "invalid",
+       "sha256d: net energy positive"},
+      {"sampler overhead -75%", [](json& r) { r["workloads"][0]["sampler"]["overhead_pct"] = -75.0; }, "warnings",
+       "sha256d: sampler overhead"},
+      {"a slow sampler", [](json& r) { r["workloads"][0]["sampler"]["achieved_hz"] = 500.0; }, "warnings",
+       "sha256d: sampler rate"},
+      {"50 s measured", [](json& r) { r["workloads"][0]["measured_seconds"] = 50.0; }, "warnings",
+       "sha256d: measured duration"},
+  };
+  for (const auto& c : cases) {
+    json r = clean_results();
+    c.spoil(r);
+    const json v = validity(r);
+    EXPECT_EQ(v["verdict"], c.verdict) << c.what;
+    bool named = false;
+    for (const auto& check : v["checks"]) named = named || (check["name"] == c.check && check["ok"] == false);
+    EXPECT_TRUE(named) << c.what << " should fail " << c.check;
+    EXPECT_NE(verdict_line(v).find(c.check), std::string::npos) << c.what;
+  }
 }
 
 TEST(RunErrors, BadWorkloadActuatorAndLevelsAreNamed) {

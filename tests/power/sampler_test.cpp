@@ -95,6 +95,16 @@ TEST(Sampler, StatsReportRateAndGaps) {
   EXPECT_NEAR(st.achieved_hz, static_cast<double>(st.ticks - 1) / st.seconds, 1e-9);
   EXPECT_GE(st.max_gap_ms, 1000.0 / st.achieved_hz * 0.999);  // the longest gap is at least the mean
   EXPECT_EQ(sampler.counter_series(0).t.size(), st.ticks);
+  // A stopped span is no gap and no sampled time: stop, wait, start again for a while.
+  std::this_thread::sleep_for(100ms);
+  const double resumed = sampler.now();
+  sampler.start();
+  std::this_thread::sleep_for(20ms);
+  sampler.stop();
+  const double running = sampler.now() - resumed;  // as long as this second run really took
+  const SamplerStats after = sampler.stats();
+  EXPECT_LE(after.max_gap_ms, std::max(st.max_gap_ms, running * 1e3) + 1e-6);
+  EXPECT_LE(after.seconds, st.seconds + running + 1e-6);
 }
 
 TEST(Sampler, MinSensorIntervalThinsSlowReads) {

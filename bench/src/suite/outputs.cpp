@@ -97,16 +97,16 @@ json load_results(const fs::path& file_or_dir) {
   return j;
 }
 
-void record_step_series(json& rows, const std::string& workload, const std::string& actuator,
+void record_step_series(json& rows, const std::string& workload, const std::string& actuator, double to_level,
                         const power::Series& units, const power::Series& energy, double t0, double t1,
-                        double power_window_s, const std::string& energy_kind) {
+                        double rate_window_s, double power_window_s, const std::string& energy_kind) {
   std::vector<double> tr, r, tp, p;
-  power::rate_series(units.t, units.v, 0.02, tr, r);
-  power::rate_series(energy.t, energy.v, power_window_s, tp, p);
+  power::rate_series(units.t, units.v, rate_window_s, tr, r);
+  if (!energy.t.empty()) power::rate_series(energy.t, energy.v, power_window_s, tp, p);
   for (std::size_t i = 0; i < tr.size(); ++i) {
     if (tr[i] < t0 - 0.1 || tr[i] > t1) continue;
-    rows.push_back(
-        {workload, actuator, (tr[i] - t0) * 1e3, r[i], power::value_at({tp, p}, tr[i]), energy_kind});
+    rows.push_back({workload, actuator, to_level, (tr[i] - t0) * 1e3, r[i],
+                    tp.empty() ? json() : json(power::value_at({tp, p}, tr[i])), energy_kind});
   }
 }
 
@@ -151,8 +151,8 @@ std::string steps_csv(const json& results, bool with_header) {
 void write_outputs(const fs::path& dir, const json& results, const json& timeseries) {
   power::write_file_atomically(dir / "curves.csv", curves_csv(results));
   power::write_file_atomically(dir / "steps.csv", steps_csv(results));
-  std::string ts = "workload,actuator,t_ms,throughput_per_s,watts,energy_kind\n";
-  for (const auto& r : timeseries) ts += row({r[0], r[1], r[2], r[3], r[4], r[5]});
+  std::string ts = "workload,actuator,to_level,t_ms,throughput_per_s,watts,energy_kind\n";
+  for (const auto& r : timeseries) ts += row({r[0], r[1], r[2], r[3], r[4], r[5], r[6]});
   power::write_file_atomically(dir / "steps_timeseries.csv", ts);
   power::write_file_atomically(dir / "report.html", render_report(results, timeseries));
   write_results_json(dir, results);
@@ -168,10 +168,10 @@ json load_timeseries(const fs::path& dir) {
     std::vector<std::string> f;
     std::stringstream ss(line);
     for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
-    if (f.size() < 6) continue;
-    const auto t = number(f[2]), rate = number(f[3]), watts = number(f[4]);
-    if (!t || !rate) continue;  // a damaged row is left out of the plot, not fatal
-    rows.push_back({f[0], f[1], *t, *rate, watts ? json(*watts) : json(), f[5]});
+    if (f.size() < 7) continue;
+    const auto level = number(f[2]), t = number(f[3]), rate = number(f[4]), watts = number(f[5]);
+    if (!level || !t || !rate) continue;  // a damaged row is left out of the plot, not fatal
+    rows.push_back({f[0], f[1], *level, *t, *rate, watts ? json(*watts) : json(), f[6]});
   }
   return rows;
 }
@@ -181,26 +181,26 @@ void print_summary(const json& results) {
   std::printf("\njoulebench run: %s, %s%s\n", field(results, "machine").value("cpu", "?").c_str(),
               results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)",
               results.value("quick", false) ? ", quick" : "");
-  std::printf("energy: %s from %s; idle %.2f W\n",
-              kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
-              results.value("energy_sensor", "?").c_str(), field(results, "idle").value("watts", 0.0));
+  const auto num = [](const json& v) { return v.is_number() ? cell(v) : std::string("-"); };
+  std::printf("energy: %s from %s; idle %s W\n", kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
+              results.value("energy_sensor", "?").c_str(), num(field(field(results, "idle"), "watts")).c_str());
   std::printf("%-18s %-9s %-24s %12s %9s %13s %13s\n", "workload", "unit", "kernel", "units/s", "W",
               "J/unit gross", "J/unit net");
   for (const auto& w : field(results, "workloads")) {
-    if (!w.contains("throughput_per_s")) continue;
-    std::printf("%-18s %-9s %-24s %12.4g %9.2f %13.4g %13.4g  (%s)\n", field(w, "name").get<std::string>().c_str(),
+    if (!field(w, "throughput_per_s").is_number()) continue;
+    std::printf("%-18s %-9s %-24s %12s %9s %13s %13s  (%s)\n", field(w, "name").get<std::string>().c_str(),
                 field(w, "unit").get<std::string>().c_str(), field(w, "kernel").get<std::string>().c_str(),
-                field(w, "throughput_per_s").get<double>(), field(w, "watts").get<double>(),
-                field(field(w, "joules_per_unit"), "gross").get<double>(), field(field(w, "joules_per_unit"), "net").get<double>(),
-                kind.c_str());
+                num(field(w, "throughput_per_s")).c_str(), num(field(w, "watts")).c_str(),
+                num(field(field(w, "joules_per_unit"), "gross")).c_str(),
+                num(field(field(w, "joules_per_unit"), "net")).c_str(), kind.c_str());
   }
-  std::printf("%-18s %-8s %-8s %9s %9s %10s %10s %8s\n", "throttle step", "actuator", "dir", "react ms",
+  std::printf("%-18s %-8s %-5s %-8s %9s %9s %10s %10s %8s\n", "throttle step", "actuator", "to", "dir", "react ms",
               "p95", "settle ms", "p95", "noise %");
   for (const auto& w : field(results, "workloads")) {
     for (const auto& s : w.value("steps", json::array())) {
-      const auto num = [](const json& v) { return v.is_null() ? std::string("-") : cell(v); };
-      std::printf("%-18s %-8s %-8s %9s %9s %10s %10s %8s\n", field(w, "name").get<std::string>().c_str(),
-                  field(s, "actuator").get<std::string>().c_str(), field(s, "direction").get<std::string>().c_str(),
+      const std::string to = field(s, "to_level").is_number() ? num(100 * field(s, "to_level").get<double>()) + "%" : "";
+      std::printf("%-18s %-8s %-5s %-8s %9s %9s %10s %10s %8s\n", field(w, "name").get<std::string>().c_str(),
+                  field(s, "actuator").get<std::string>().c_str(), to.c_str(), field(s, "direction").get<std::string>().c_str(),
                   num(field(s, "react_ms")).c_str(), num(field(s, "react_ms_p95")).c_str(), num(field(s, "settle_ms")).c_str(),
                   num(field(s, "settle_ms_p95")).c_str(), num(s.value("noise_pct", json())).c_str());
     }

@@ -31,14 +31,22 @@ void Progress::set_rates(double rate, double watts, const std::string& energy_ki
   kind_ = energy_kind;
 }
 
+void Progress::set_cap(const std::string& actuator, double level) {
+  cap_.clear();
+  if (actuator.empty()) return;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, " %s %.0f%%", actuator.c_str(), 100 * level);
+  cap_ = buf;
+}
+
 void Progress::draw() {
   if (!enabled_ || !tty_) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(200)) return;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  std::fprintf(stderr, "\r\033[K[%6.1f s, ~%.0f s left] %-22s %-16s", elapsed,
-               std::max(0.0, planned_s_ - elapsed), stage_.c_str(), workload_.c_str());
+  std::fprintf(stderr, "\r\033[K[%6.1f s, ~%.0f s left] %-22s %-16s%s", elapsed,
+               std::max(0.0, planned_s_ - elapsed), stage_.c_str(), workload_.c_str(), cap_.c_str());
   if (rate_ > 0) std::fprintf(stderr, " %.4g %s/s  %.1f W (%s)", rate_, unit_.c_str(), watts_, kind_.c_str());
   std::fflush(stderr);
 }

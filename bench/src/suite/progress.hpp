@@ -9,18 +9,20 @@ namespace joulebench::suite {
 
 class Progress {
  public:
-  explicit Progress(bool enabled);
+  explicit Progress(bool enabled = true);
   /// Expected length of the whole run, for the "remaining" estimate.
   void set_plan(double total_seconds) { planned_s_ = total_seconds; }
   void set_stage(const std::string& stage, const std::string& workload, const std::string& unit);
   void set_rates(double rate, double watts, const std::string& energy_kind);
+  /// The cap in force, shown on the line ("duty 30%"); an empty name clears it.
+  void set_cap(const std::string& actuator, double level);
   /// Redraws at most 5 times a second.
   void draw();
   void finish();
 
  private:
   bool enabled_, tty_;
-  std::string stage_, workload_, unit_, kind_;
+  std::string stage_, workload_, unit_, kind_, cap_;
   double rate_ = 0, watts_ = 0, planned_s_ = 0;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };

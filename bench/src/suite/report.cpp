@@ -139,10 +139,11 @@ std::string workload_section(const json& w, const json& results, const json& tim
     if (st.value("direction", "") != "down") continue;
     const std::string a = field(st, "actuator");
     Line thr{"throughput", {}, {}, false};
+    const json& level = field(st, "to_level");
     for (const auto& r : timeseries) {
-      if (r[0] == field(w, "name") && r[1] == a) {
-        thr.x.push_back(r[2]);
-        thr.y.push_back(r[3]);
+      if (r[0] == field(w, "name") && r[1] == a && level.is_number() && std::fabs(r[2].get<double>() - level.get<double>()) < 1e-9) {
+        thr.x.push_back(r[3]);
+        thr.y.push_back(r[4]);
       }
     }
     std::vector<Marker> marks{{0, "cap"}, {hold_ms, "restore"}};

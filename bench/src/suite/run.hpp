@@ -16,10 +16,10 @@ struct Timing {
   double idle_s = 5;
   double warm_window_s = 1.0, warm_max_s = 20;  ///< steady = CV < thresholds over 4 windows
   double measure_window_s = 10;
-  int repeats = 5;
+  int repeats = 6;  ///< 60 s measured per workload: MLPerf Power's minimum
   double level_settle_s = 0.3, level_window_s = 2.5;
-  int step_repeats = 5;
-  double step_hold_s = 1.0;
+  int step_repeats = 4;
+  double step_hold_s = 0.8;
   double overhead_window_s = 0.5;
   int overhead_pairs = 4;
   static Timing quick();
@@ -29,6 +29,7 @@ struct RunOptions {
   std::vector<std::string> workloads;  ///< empty: default_workloads()
   std::vector<std::string> actuators;  ///< empty: duty, workers (+ hardware ones with allow_hw_caps)
   std::vector<double> levels;          ///< fractions of each actuator's max; empty: 1.0 .. 0.1
+  std::vector<double> step_levels;     ///< step depths, fractions; empty: 0.7, 0.5, 0.3, 0.1
   bool quick = false;
   bool allow_hw_caps = false;
   std::filesystem::path out;

@@ -49,6 +49,19 @@ std::unique_ptr<power::Workload> make_workload(const std::string& name, std::siz
       spec, nullptr, threads == 0 ? power::topology().cores : threads, pin, cli::interrupt_token());
 }
 
+nlohmann::json workload_inputs(const std::string& name) {
+  if (name == "sha256d")
+    return {{"header", kMiningHeader},
+            {"header_source", "Bitcoin block 800000"},
+            {"nonces", "from 0 upward, time field rolled per 2^32 nonces"}};
+  const inference::ModelSpec spec = workload_spec(name);
+  return {{"spec", spec.to_string()},
+          {"weight_seed", spec.seed},
+          {"input_seed", spec.seed + 7},  // Model::sample_input
+          {"parameters", spec.parameter_count()},
+          {"flops_per_inference", spec.flops_per_inference()}};
+}
+
 void validate_workload_name(const std::string& name) {
   if (name == "sha256d") return;
   const inference::ModelSpec spec = workload_spec(name);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ std::vector<double> latencies_ms(const power::Workload& w, std::chrono::steady_c
                                  std::chrono::steady_clock::time_point to);
 /// Throws std::invalid_argument if `name` would not make a workload (without building it).
 void validate_workload_name(const std::string& name);
+/// What the workload computes on, for disclosure: the mining header and nonce schedule, or the
+/// model spec with its weight and input seeds (taken from the spec, never assumed).
+nlohmann::json workload_inputs(const std::string& name);
 /// The default set: mining, a latency-bound (batch 1) and a compute-bound (batch 32) inference.
 std::vector<std::string> default_workloads();
 

@@ -108,8 +108,9 @@ class Sampler {
   std::vector<double> last_read_s_;
   std::vector<std::size_t> gaps_;
   std::vector<std::string> last_error_;
-  std::size_t ticks_ = 0, late_ticks_ = 0;
-  double first_tick_s_ = 0, last_tick_s_ = 0, max_gap_s_ = 0;
+  std::size_t ticks_ = 0, late_ticks_ = 0, intervals_ = 0;
+  double last_tick_s_ = 0, max_gap_s_ = 0, active_s_ = 0;
+  bool resumed_ = true;  // the next tick follows a start(): no interval to count
   mutable std::mutex mutex_;
   std::jthread thread_;
 };

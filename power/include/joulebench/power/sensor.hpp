@@ -132,6 +132,7 @@ PowerModel fit_power_model(const std::vector<std::pair<double, double>>& busy_wa
 /// jiffies of the aggregate line, and the number of per-CPU lines.
 struct CpuTimes {
   std::uint64_t busy = 0, total = 0;
+  std::uint64_t steal = 0;  ///< part of busy: the hypervisor ran something else
   std::size_t cpus = 0;
 };
 /// nullopt when the text has no aggregate `cpu` line with numbers.

@@ -1,6 +1,6 @@
-// Step-response analysis of a sampled signal around a commanded change: reaction time, settling
-// time, overshoot (METHOD.md: react = command -> 10% of the change; settle = within +/-5% of the
-// new steady level and staying there).
+// Step-response analysis of a sampled signal around a commanded change: reaction time (t10), t50,
+// t90, settling time and overshoot (results/METHOD.md: react = command -> 10% of the change;
+// settle = within a band of the new level, max(5%, 3 sigma of its own noise), and staying there).
 #pragma once
 
 #include <optional>
@@ -9,22 +9,28 @@
 namespace joulebench::power {
 
 struct StepMetrics {
-  double before = 0;                ///< steady level before the command (median)
-  double after = 0;                 ///< new steady level (median of the last part of the hold)
-  std::optional<double> react_ms;   ///< command -> first sample past 10% of the change
-  std::optional<double> settle_ms;  ///< command -> entering the band for good (none: never settled)
-  double overshoot_pct = 0;         ///< beyond the new level, % of the change
-  double noise_pct = 0;             ///< half the p5..p95 range at the new level, % of `after`:
-                                    ///< when it nears the 5% band, settling is noise-limited
+  double before = 0;  ///< steady level before the command (median)
+  double after = 0;   ///< new steady level (median of the last part of the hold)
+  /// Command -> first sample past 10%, 50% and 90% of the change. react_ms is t10 (METHOD.md).
+  std::optional<double> react_ms, t50_ms, t90_ms;
+  /// Command -> entering the band around the new level for good (none: never settled).
+  std::optional<double> settle_ms;
+  double overshoot_pct = 0;  ///< beyond the new level, % of the change
+  /// Robust noise of the signal at the new level: 1.4826 x the median absolute deviation of
+  /// the tail, % of `after` (a sigma, for Gaussian noise).
+  double noise_pct = 0;
+  /// The settling band used, % of the new level: max(band floor, noise_sigmas x noise), so a
+  /// noisy signal is judged against its own noise, not a fixed 5% it keeps leaving.
+  double band_pct = 0;
   bool upward = false;
 };
 
 struct StepOptions {
   double pre_s = 0.2;          ///< window before the command for `before`
-  double tail_fraction = 0.3;  ///< last part of the hold used for `after`
-  double band = 0.05;          ///< settling band, fraction of the new level
-  double react_fraction = 0.1;
-  double min_dwell = 0.1;  ///< settled only if it then stays in the band this share of the hold
+  double tail_fraction = 0.3;  ///< last part of the hold used for `after` and the noise
+  double band = 0.05;          ///< settling band floor, fraction of the new level
+  double noise_sigmas = 3;     ///< the band is at least this many noise sigmas
+  double min_dwell = 0.1;      ///< settled only if it then stays in the band this share of the hold
 };
 
 /// t (s, ascending) and v; the command at t_cmd; the hold ends at t_end. Inverted (upward) steps
