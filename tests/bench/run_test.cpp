@@ -60,15 +60,21 @@ TEST(RunQuick, EndToEndWritesEveryFileWithLabelledEnergy) {
   for (const auto& w : j["workloads"]) {
     std::set<double> duty_depths;
     for (const auto& p : w["curve"]) {
-      if (!p["energy_ok"].get<bool>()) EXPECT_TRUE(p["watts"].is_null()) << "energy figure without valid energy";
-      if (p["level"].get<double>() >= 1.0) EXPECT_TRUE(p["cap_binding_fraction"].is_null()) << "100% is no cap";
+      if (!p["energy_ok"].get<bool>()) {
+        EXPECT_TRUE(p["watts"].is_null()) << "energy figure without valid energy";
+      }
+      if (p["level"].get<double>() >= 1.0) {
+        EXPECT_TRUE(p["cap_binding_fraction"].is_null()) << "100% is no cap";
+      }
       EXPECT_TRUE(p.contains("cap"));
     }
     for (const auto& s : w["steps"]) {
       for (const char* k : {"to_level", "t50_ms", "t90_ms", "band_pct", "signal_window_ms", "sample_period_ms"})
         EXPECT_TRUE(s.contains(k)) << k;
       if (s["actuator"] == "duty") duty_depths.insert(s["to_level"].get<double>());
-      if (j["energy_kind"] == "estimated") EXPECT_TRUE(s["power_react_ms"].is_null());
+      if (j["energy_kind"] == "estimated") {
+        EXPECT_TRUE(s["power_react_ms"].is_null());
+      }
     }
     EXPECT_GE(duty_depths.size(), 2u) << "steps to several depths";
     EXPECT_TRUE(w.contains("inputs"));
