@@ -1,10 +1,13 @@
 // oneDNN and OpenBLAS baselines (compiled in when their packages are installed).
 #include "baselines.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <unordered_map>
 
 #include "joulebench/inference/model.hpp"
+#include "joulebench/power/cpu_features.hpp"
 
 #ifdef JOULEBENCH_HAVE_ONEDNN
 #include <omp.h>
@@ -186,7 +189,15 @@ class OneDnnModel final : public LibraryModel {
     l.dst = dnnl::memory(dst_md, engine_);
     l.residual = dnnl::memory(dst_md, engine_);
     l.bias = dnnl::memory(bias_md, engine_);
-    if (l.has_bias) std::memcpy(l.bias.get_data_handle(), v.bias, static_cast<std::size_t>(v.out) * 4);
+    if (l.has_bias) {
+      // oneDNN 2.x adds an int8 matmul's bias to the int32 accumulator before the output scale
+      // (ref_matmul_int8.cpp: d = (acc + bias) * scale[n]); ours adds the real bias after it. So the
+      // replica passes bias / scale[n]. Passing the real bias was the 0.09-0.13 output difference.
+      auto* b = static_cast<float*>(l.bias.get_data_handle());
+      for (int n = 0; n < v.out; ++n)
+        b[n] = dtype_ == DType::int8 ? v.bias[n] / (v.in_quant.scale * v.weights->scales()[static_cast<std::size_t>(n)])
+                                     : v.bias[n];
+    }
     dnnl::memory user({{v.in, v.out}, wei_t, tag::ab}, engine_);
     LibraryInputs in{dtype_, 1, v.out, v.in, nullptr, v.weights->effective().data(), {}, 0, nullptr};
     OneDnnGemm::fill_weights(in, user);
@@ -231,6 +242,37 @@ class OpenBlasGemm final : public LibraryGemm {
 #endif
 
 }  // namespace
+
+double baseline_bound(DType dtype) {
+  return dtype == DType::fp32 ? 1e-4 : dtype == DType::bf16 ? 2e-3 : 1e-4;
+}
+
+BaselineCheck check_against(DType dtype, const float* ours, const float* theirs, std::size_t n, double bound) {
+  double diff = 0, scale = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    diff = std::max(diff, static_cast<double>(std::fabs(ours[i] - theirs[i])));
+    scale = std::max(scale, static_cast<double>(std::fabs(ours[i])));
+  }
+  BaselineCheck c{diff / (1.0 + scale), bound > 0 ? bound : baseline_bound(dtype), false, {}};
+  c.verified = std::isfinite(c.max_rel_err) && c.max_rel_err <= c.bound;
+  const auto& f = power::cpu_features();
+  if (!c.verified && dtype == DType::int8 && !f.avx512_vnni && !f.avx_vnni) {
+    c.note = "expected on this CPU: without VNNI, oneDNN's u8 x s8 path (vpmaddubsw) saturates each pair sum at "
+             "16 bits, and our inputs use the full u8 range (oneDNN's int8 computation guide asks for u7 then)";
+  }
+  return c;
+}
+
+nlohmann::json library_pools_json() {
+  const auto env = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v != nullptr ? nlohmann::json(v) : nlohmann::json();
+  };
+  return {{"OMP_WAIT_POLICY", env("OMP_WAIT_POLICY")},
+          {"OPENBLAS_THREAD_TIMEOUT", env("OPENBLAS_THREAD_TIMEOUT")},
+          {"note", "each library's thread count is set to --threads; idle pools wait passively so they do not "
+                   "spin against the contender being timed"}};
+}
 
 std::vector<std::string> available_libraries() {
   std::vector<std::string> names;

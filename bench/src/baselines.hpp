@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,25 @@ struct LibraryInputs {
   std::int32_t a_zero_point = 0;  ///< int8
   float* c;                       ///< M x N fp32
 };
+
+/// A library's output checked against ours: max |ours - lib| / (1 + max |ours|) within a bound per
+/// dtype. fp32 and bf16 differ only by summation order; int8 accumulates exactly in both, so only
+/// the final float scaling may differ.
+struct BaselineCheck {
+  double max_rel_err = 0;
+  double bound = 0;
+  bool verified = false;
+  std::string note;  ///< why a library's output differs, when the cause is known
+};
+/// `bound` 0 means baseline_bound(dtype).
+BaselineCheck check_against(inference::DType dtype, const float* ours, const float* theirs, std::size_t n,
+                            double bound = 0);
+/// The bound check_against uses for `dtype`.
+double baseline_bound(inference::DType dtype);
+
+/// How the libraries' idle thread pools were told to wait while others are timed (disclosure):
+/// OMP_WAIT_POLICY, OPENBLAS_THREAD_TIMEOUT as in force, and the thread counts set.
+nlohmann::json library_pools_json();
 
 /// Names of the baselines this build has ("onednn", "openblas").
 std::vector<std::string> available_libraries();

@@ -81,7 +81,7 @@ int cmd_gemm(const std::vector<std::string>& argv) {
   json skipped = json::array();
   for (const auto& name : libraries) {
     std::string why;
-    auto lib = make_library_gemm(name, problem.library_inputs(), threads, why);
+    auto lib = make_library_gemm(name, problem.library_inputs(libs.size()), threads, why);
     if (!lib) {
       skipped.push_back({{"name", name}, {"reason", why}});
       continue;
@@ -105,9 +105,15 @@ int cmd_gemm(const std::vector<std::string>& argv) {
   const Blocking used = ctx.blocking.resolved(*kernel);
   out["blocking"] = {{"mc", used.mc}, {"kc", used.kc}, {"nc", used.nc}};
   json against = json::array();
+  gemm(problem.activations(), problem.weights(), problem.c(), n, plain, ctx);  // ours, last, for the checks
   for (std::size_t i = 0; i < libs.size(); ++i) {
     const auto& s = stats[i + 1];
+    const BaselineCheck check = problem.check_library(i);
     against.push_back({{"name", libs[i]->name()},
+                       {"verified", check.verified},
+                       {"max_rel_err", check.max_rel_err},
+                       {"bound", check.bound},
+                       {"verify_note", check.note},
                        {"implementation", libs[i]->implementation()},
                        {"gflops", s.median / 1e9},
                        {"gflops_min", s.min / 1e9},
@@ -115,6 +121,7 @@ int cmd_gemm(const std::vector<std::string>& argv) {
                        {"ratio", stats[0].median / s.median}});
   }
   out["against"] = against;
+  out["library_pools"] = library_pools_json();
   if (!skipped.empty()) out["skipped"] = skipped;
   bool ok = true;
   if (a.flag("verify")) {
@@ -129,11 +136,12 @@ int cmd_gemm(const std::vector<std::string>& argv) {
                 std::string(to_string(dtype)).c_str(), threads, kernel->name.data(), stats[0].median / 1e9,
                 stats[0].min / 1e9, stats[0].max / 1e9);
     for (const auto& l : against) {
-      std::printf("  %-9s %.1f GFLOP/s [%.1f..%.1f]  ours/%s = %.2fx  (%s)\n",
+      std::printf("  %-9s %.1f GFLOP/s [%.1f..%.1f]  ours/%s = %.2fx  (%s); output %s (max rel err %.2g, bound %.2g)\n",
                   l["name"].get<std::string>().c_str(), l["gflops"].get<double>(),
                   l["gflops_min"].get<double>(), l["gflops_max"].get<double>(),
                   l["name"].get<std::string>().c_str(), l["ratio"].get<double>(),
-                  l["implementation"].get<std::string>().c_str());
+                  l["implementation"].get<std::string>().c_str(), l["verified"].get<bool>() ? "verified" : "DIFFERS",
+                  l["max_rel_err"].get<double>(), l["bound"].get<double>());
     }
     for (const auto& s : skipped)
       std::printf("  skipped %s: %s\n", s["name"].get<std::string>().c_str(),

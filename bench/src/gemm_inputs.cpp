@@ -20,8 +20,7 @@ GemmProblem::GemmProblem(const GemmKernelInfo& kernel, int m, int n, int k, std:
       k_(k),
       a_f32_(static_cast<std::size_t>(m) * k),
       b_(static_cast<std::size_t>(k) * n),
-      c_(static_cast<std::size_t>(m) * n),
-      c_lib_(static_cast<std::size_t>(m) * n) {
+      c_(static_cast<std::size_t>(m) * n) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
   for (float& x : a_f32_) x = uni(rng);
@@ -47,14 +46,19 @@ GemmProblem::GemmProblem(const GemmKernelInfo& kernel, int m, int n, int k, std:
   }
 }
 
-LibraryInputs GemmProblem::library_inputs() {
+LibraryInputs GemmProblem::library_inputs(std::size_t index) {
+  while (c_libs_.size() <= index) c_libs_.emplace_back(c_.size());
   LibraryInputs in{weights_->kernel().dtype,     m_, n_, k_,           act_.data,
-                   weights_->effective().data(), {}, 0,  c_lib_.data()};
+                   weights_->effective().data(), {}, 0,  c_libs_[index].data()};
   if (in.dtype == DType::int8) {
     for (float s : weights_->scales()) in.out_scales.push_back(act_.quant.scale * s);
     in.a_zero_point = act_.quant.zero_point;
   }
   return in;
+}
+
+BaselineCheck GemmProblem::check_library(std::size_t index) const {
+  return check_against(weights_->kernel().dtype, c_.data(), c_libs_.at(index).data(), c_.size());
 }
 
 VerifyReport GemmProblem::verify(const Epilogue& ep, GemmContext& ctx) {

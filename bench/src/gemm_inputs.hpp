@@ -23,8 +23,10 @@ class GemmProblem {
   [[nodiscard]] const inference::Activations& activations() const { return act_; }
   [[nodiscard]] const inference::PackedWeights& weights() const { return *weights_; }
   [[nodiscard]] float* c() { return c_.data(); }
-  /// Inputs for a library baseline (same values), writing into its own C.
-  LibraryInputs library_inputs();
+  /// Inputs for library baseline number `index` (same values), writing into its own C.
+  LibraryInputs library_inputs(std::size_t index);
+  /// Library `index`'s last output against ours (which the caller has just computed into c()).
+  [[nodiscard]] BaselineCheck check_library(std::size_t index) const;
   /// Runs our GEMM once more and checks up to 16 rows (first, last, spread) against the reference.
   VerifyReport verify(const inference::Epilogue& ep, inference::GemmContext& ctx);
 
@@ -35,7 +37,8 @@ class GemmProblem {
   std::vector<std::uint8_t> a_u8_;
   inference::Activations act_;
   std::unique_ptr<inference::PackedWeights> weights_;
-  std::vector<float> c_, c_lib_;
+  std::vector<float> c_;
+  std::vector<std::vector<float>> c_libs_;
 };
 
 }  // namespace joulebench::cli

@@ -242,6 +242,17 @@ void InferenceWorkload::run(std::stop_token stop) {
   });
 }
 
+bool InferenceWorkload::forward(const float* input, float* output, std::stop_token stop) {
+  GemmContext ctx;
+  ctx.arena = &arena_;
+  ctx.throttle = &throttle_;
+  ctx.counters = &flops_;
+  ctx.stop = std::move(stop);
+  bool done = false;
+  arena_.execute([&] { done = model_.forward(input, output, ctx); });
+  return done;
+}
+
 std::vector<double> InferenceWorkload::latencies_ms() const {
   return latencies_ms(std::chrono::steady_clock::time_point::min(),
                       std::chrono::steady_clock::time_point::max());

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "build_info.hpp"
 #include "joulebench/inference/gemm.hpp"
 #include "joulebench/miner/kernel.hpp"
 #include "joulebench/power/actuator.hpp"
@@ -72,8 +73,8 @@ json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, cons
                {"pus", topo.pus},
                {"smt", topo.pus > topo.cores},
                {"topology", topo.summary},
-               {"compiler", std::string("g++ ") + __VERSION__},
-               {"build", "Release -O3, baseline x86-64; ISA flags only on kernel translation units"}};
+               {"compiler", cli::kCompiler},
+               {"build", cli::build_json()}};
   json sources = json::array();
   for (const auto& s : sensors.sensors) {
     const bool primary =
@@ -104,13 +105,19 @@ json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, cons
               {"level_window_s", t.level_window_s},
               {"step_hold_s", t.step_hold_s},
               {"step_repeats", t.step_repeats},
-              {"sampler_period_ms", 1.0},
+              {"sampler_period_ms_requested", 1.0},
+              {"step_to", o.step_levels},
               {"throughput_signal",
-               "work counters sampled at 1 kHz, rate over a trailing 20 ms window (two duty periods)"},
+               "work counters sampled at 1 kHz (achieved rate per workload under sampler.achieved_hz); step "
+               "signals are rates over 20 ms windows for the duty cycle (two duty periods) and 5 ms for other "
+               "actuators"},
+              {"settling", "within max(5%, 3 sigma of the signal's own noise at the new level) of the new level "
+                           "and staying there; t10 (react), t50, t90 of the transition"},
               {"notes", o.quick ? "quick run: short windows, below METHOD.md's minimum durations"
                                 : "measured time per workload below MLPerf's 60 s where repeats x window < "
                                   "60 s; see measured_seconds"}};
   return {{"schema", "joulebench/1"},
+          {"tool", cli::tool_json()},
           {"complete", false},
           {"quick", o.quick},
           {"started_at", now_iso()},

@@ -140,7 +140,13 @@ void idle_baseline(Run& run) {
   s.stop();
   const auto e = primary_energy(s, run.sensors.primary.size(), t0, t1);
   run.idle_watts = e.ok ? e.watts : 0;
+  json intervals = json::object();
+  for (std::size_t i = 0; i < run.sensors.primary.size(); ++i) {
+    const auto observed = power::observed_update_interval(s.sensor_series(i));
+    intervals[run.sensors.primary[i]->name()] = observed ? json(*observed * 1e3) : json();
+  }
   run.results["idle"] = {{"watts", e.ok ? json(e.watts) : json()},
+                         {"sensor_update_interval_ms_observed", intervals},
                          {"seconds", t1 - t0},
                          {"energy_kind", run.energy_kind},
                          {"sensor", run.energy_sensor},

@@ -112,6 +112,9 @@ class InferenceWorkload final : public power::Workload {
   [[nodiscard]] double counts_per_unit() const override { return model_.spec().flops_per_inference(); }
   [[nodiscard]] std::size_t workers() const override { return arena_.threads(); }
   void run(std::stop_token stop) override;
+  /// One forward pass on the workload's own arena and throttle: the path run() benchmarks, for
+  /// verification (call it while run() is not running).
+  bool forward(const float* input, float* output, std::stop_token stop = {});
 
   /// Latencies (ms) of the inferences completed by the last (or current) run().
   [[nodiscard]] std::vector<double> latencies_ms() const;
