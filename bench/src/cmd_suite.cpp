@@ -9,7 +9,9 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "joulebench/power/sysfs.hpp"
+#include "json_out.hpp"
 #include "power_setup.hpp"
+#include "suite/compare.hpp"
 #include "suite/outputs.hpp"
 #include "suite/run.hpp"
 
@@ -49,43 +51,12 @@ std::vector<double> levels_from(const std::string& text, const std::string& opti
     if (!t.empty() && t.back() == '%') t.pop_back();
     const double v = std::strtod(t.c_str(), &end);
     if (end != t.c_str() + t.size() || !(v > 0 && v <= 100)) {
-      throw UsageError("--" + option + " item '" + item + "' is not a percentage in (0, 100]; write e.g. --" + option +
-                       (option == "levels" ? " 100,70,40,10" : " 70,50,30,10"));
+      throw UsageError("--" + option + " item '" + item + "' is not a percentage in (0, 100]; write e.g. --" +
+                       option + (option == "levels" ? " 100,70,40,10" : " 70,50,30,10"));
     }
     out.push_back(v / 100.0);
   }
   return out;
-}
-
-// One metric compared: relative change, the noise band from both runs' spreads, a verdict.
-struct Change {
-  std::string workload, metric;
-  double base = 0, now = 0, change_pct = 0, noise_pct = 0;
-  std::string verdict;
-};
-
-double half_spread_pct(const json& spread, const char* key) {
-  if (!spread.contains(key)) return 0;
-  const json& s = spread[key];
-  const double mid = s.value("median", 0.0);
-  if (mid == 0) return 0;
-  return 50.0 * (s.value("p95", mid) - s.value("p5", mid)) / std::fabs(mid);
-}
-
-Change compare_metric(const json& b, const json& n, const std::string& metric, double base_v, double new_v,
-                      const char* spread_key, bool higher_is_better, double threshold) {
-  Change c{b["name"], metric, base_v, new_v, base_v != 0 ? 100.0 * (new_v - base_v) / std::fabs(base_v) : 0,
-           0,         "ok"};
-  c.noise_pct = std::max(half_spread_pct(b.value("spread", json::object()), spread_key),
-                         half_spread_pct(n.value("spread", json::object()), spread_key));
-  const double worse = higher_is_better ? -c.change_pct : c.change_pct;
-  if (worse > threshold && worse > c.noise_pct)
-    c.verdict = "REGRESSION";
-  else if (-worse > threshold && -worse > c.noise_pct)
-    c.verdict = "improvement";
-  else if (std::fabs(c.change_pct) <= c.noise_pct)
-    c.verdict = "noise";
-  return c;
 }
 
 // The files a run writes; a directory holding any of them holds results.
@@ -123,7 +94,8 @@ void make_room_for_results(const std::filesystem::path& dir, bool force) {
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& argv) {
-  const Args a(argv, {"workloads", "actuators", "levels", "step-to", "out", "sysfs-root", "calibration", "threads"},
+  const Args a(argv,
+               {"workloads", "actuators", "levels", "step-to", "out", "sysfs-root", "calibration", "threads"},
                {"quick", "allow-hw-caps", "no-pin", "no-progress", "force"});
   suite::RunOptions o;
   o.workloads = workload_list(a.get_or("workloads", ""));
@@ -131,7 +103,8 @@ int cmd_run(const std::vector<std::string>& argv) {
   o.levels = levels_from(a.get_or("levels", ""), "levels");
   o.step_levels = levels_from(a.get_or("step-to", ""), "step-to");
   for (double l : o.step_levels) {
-    if (l >= 1.0) throw UsageError("--step-to item '100' is no step; give depths below 100, e.g. --step-to 70,50,30,10");
+    if (l >= 1.0)
+      throw UsageError("--step-to item '100' is no step; give depths below 100, e.g. --step-to 70,50,30,10");
   }
   o.quick = a.flag("quick");
   o.allow_hw_caps = a.flag("allow-hw-caps");
@@ -153,46 +126,43 @@ int cmd_run(const std::vector<std::string>& argv) {
 }
 
 int cmd_compare(const std::vector<std::string>& argv) {
-  const Args a(argv, {"threshold"}, {"json"});
+  const Args a(argv, {"threshold"}, {"json", "force"});
   if (a.positionals().size() != 2)
     throw UsageError("compare needs two files: joulebench compare BASE.json NEW.json");
-  const double threshold = a.positive("threshold", true).value_or(5.0);
-  json base, now;
+  const suite::CompareOptions o{a.positive("threshold", true).value_or(5.0), a.flag("force")};
+  suite::CompareReport report;
   try {
-    base = suite::load_results(a.positionals()[0]);
-    now = suite::load_results(a.positionals()[1]);
+    report = suite::compare_results(suite::load_results(a.positionals()[0]),
+                                    suite::load_results(a.positionals()[1]), o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "joulebench: error: %s\n", e.what());
     return 2;
   }
-  const bool energy_comparable = base.value("energy_kind", "") == now.value("energy_kind", "");
-  std::vector<Change> changes;
-  for (const auto& b : base["workloads"]) {
-    const json* n = nullptr;
-    for (const auto& x : now["workloads"]) n = x["name"] == b["name"] ? &x : n;
-    if (n == nullptr || !b.contains("throughput_per_s") || !n->contains("throughput_per_s")) {
-      changes.push_back({b["name"], "(missing in one file)", 0, 0, 0, 0, "missing"});
-      continue;
-    }
-    changes.push_back(compare_metric(b, *n, "throughput_per_s", b["throughput_per_s"],
-                                     (*n)["throughput_per_s"], "throughput_per_s", true, threshold));
-    Change j = compare_metric(b, *n, "joules_per_unit.gross", b["joules_per_unit"]["gross"],
-                              (*n)["joules_per_unit"]["gross"], "joules_per_unit_gross", false, threshold);
-    if (!energy_comparable)
-      j.verdict =
-          "incomparable (" + base.value("energy_kind", "?") + " vs " + now.value("energy_kind", "?") + ")";
-    changes.push_back(j);
+  if (a.flag("json")) {
+    print_json(report.to_json(o), 2);
+    return report.exit_code(o);
   }
-  bool regression = false;
-  std::printf("%-18s %-24s %12s %12s %9s %8s  %s\n", "workload", "metric", "base", "new", "change", "noise",
+  for (const auto& why : report.not_comparable)
+    std::fprintf(stderr, "joulebench compare: %s: %s\n", o.force ? "warning (forced)" : "not comparable",
+                 why.c_str());
+  if (!report.not_comparable.empty() && !o.force) {
+    std::fprintf(stderr, "joulebench compare: refusing to compare (exit 2); --force compares anyway\n");
+    return 2;
+  }
+  const auto cellv = [](const json& v) {
+    char buf[32];
+    if (!v.is_number()) return std::string("-");
+    std::snprintf(buf, sizeof buf, "%.5g", v.get<double>());
+    return std::string(buf);
+  };
+  std::printf("%-18s %-34s %12s %12s %9s %8s  %s\n", "workload", "metric", "base", "new", "change", "noise",
               "verdict");
-  for (const auto& c : changes) {
-    regression = regression || c.verdict == "REGRESSION";
-    std::printf("%-18s %-24s %12.5g %12.5g %+8.2f%% %7.2f%%  %s\n", c.workload.c_str(), c.metric.c_str(),
-                c.base, c.now, c.change_pct, c.noise_pct, c.verdict.c_str());
+  for (const auto& c : report.changes) {
+    std::printf("%-18s %-34s %12s %12s %+8.2f%% %7.2f%%  %s\n", c.workload.c_str(), c.metric.c_str(),
+                cellv(c.base).c_str(), cellv(c.now).c_str(), c.change_pct, c.noise_pct, c.verdict.c_str());
   }
-  std::printf("threshold %.2f%%: %s\n", threshold, regression ? "REGRESSION" : "no regression");
-  return regression ? 1 : 0;
+  std::printf("threshold %.2f%%: %s\n", o.threshold_pct, report.regression ? "REGRESSION" : "no regression");
+  return report.exit_code(o);
 }
 
 int cmd_report(const std::vector<std::string>& argv) {

@@ -134,6 +134,65 @@ TEST(Compare, RegressionImprovementNoiseAndIncompatibleFiles) {
   EXPECT_EQ(testing::run_cli("compare " + base + " /nonexistent.json").exit_code, 2);
 }
 
+TEST(Compare, RefusesWhatCannotBeComparedUnlessForced) {
+  FakeTree tree;
+  const std::string base = save(tree, "base.json", sample_results(1e8, 2e-7, 1));
+  struct Case {
+    const char* what;
+    std::function<void(json&)> change;
+    const char* reason;
+  };
+  const std::vector<Case> cases = {
+      {"killed run", [](json& r) { r["complete"] = false; }, "the new run is incomplete"},
+      {"no workloads", [](json& r) { r["workloads"] = json::array(); }, "the new run has no workloads"},
+      {"quick vs full", [](json& r) { r["quick"] = false; }, "one run is --quick"},
+      {"another CPU", [](json& r) { r["machine"]["cpu"] = "other cpu"; }, "different CPU models"},
+      {"another kernel", [](json& r) { r["workloads"][0]["kernel"] = "shani"; }, "different kernel"},
+      {"other threads", [](json& r) { r["workloads"][0]["threads"] = 1; }, "different threads"},
+  };
+  for (const auto& c : cases) {
+    json now = sample_results(1e8, 2e-7, 1);
+    c.change(now);
+    const std::string file = save(tree, "now.json", now);
+    auto r = testing::run_cli("compare " + base + " " + file);
+    EXPECT_EQ(r.exit_code, 2) << c.what << "\n" << r.output;  // before: 0, "no regression"
+    EXPECT_NE(r.output.find(c.reason), std::string::npos) << c.what << "\n" << r.output;
+    r = testing::run_cli("compare " + base + " " + file + " --force");
+    EXPECT_NE(r.exit_code, 2) << c.what << "\n" << r.output;
+    EXPECT_NE(r.output.find("warning (forced)"), std::string::npos) << c.what;
+  }
+}
+
+TEST(Compare, AMissingWorkloadIsARegressionAndMalformedFieldsAreNamed) {
+  FakeTree tree;
+  json base = sample_results(1e8, 2e-7, 1);
+  json extra = base["workloads"][0];
+  extra["name"] = "ffn-b1-fp32";
+  base["workloads"].push_back(extra);
+  const std::string b = save(tree, "base.json", base);
+  auto r = testing::run_cli("compare " + b + " " + save(tree, "now.json", sample_results(1e8, 2e-7, 1)));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("ffn-b1-fp32"), std::string::npos);
+  EXPECT_NE(r.output.find("missing"), std::string::npos);
+  json typed = base;
+  typed["workloads"][0]["spread"]["throughput_per_s"] = "wide";
+  r = testing::run_cli("compare " + save(tree, "typed.json", typed) + " " + b);
+  EXPECT_EQ(r.exit_code, 2) << r.output;  // before: exit 1, as if a regression, with parser text
+  EXPECT_NE(r.output.find("/workloads/0/spread/throughput_per_s"), std::string::npos) << r.output;
+}
+
+TEST(Compare, JsonOutputIsJson) {
+  FakeTree tree;
+  const std::string base = save(tree, "base.json", sample_results(1e8, 2e-7, 1));
+  const auto r = testing::run_cli("compare --json " + base + " " +
+                                  save(tree, "slow.json", sample_results(0.8e8, 2.5e-7, 1)));
+  EXPECT_EQ(r.exit_code, 1);
+  const json j = json::parse(r.output);
+  EXPECT_TRUE(j["regression"].get<bool>());
+  EXPECT_TRUE(j["comparable"].get<bool>());
+  EXPECT_EQ(j["changes"][0]["verdict"], "REGRESSION");
+}
+
 TEST(Merge, OneTableAndOneCsvFromManyMachines) {
   FakeTree tree;
   json a = sample_results(1e8, 2e-7, 1), b = sample_results(2e8, 1e-7, 1);
@@ -197,7 +256,11 @@ json clean_results() {
   w["background"] = quiet;
   w["energy_ok"] = true;
   w["measured_seconds"] = 60.0;
-  w["sampler"] = {{"achieved_hz", 999.0}, {"max_gap_ms", 2.0}, {"ticks", 60000}, {"late_ticks", 3}, {"overhead_pct", 0.4}};
+  w["sampler"] = {{"achieved_hz", 999.0},
+                  {"max_gap_ms", 2.0},
+                  {"ticks", 60000},
+                  {"late_ticks", 3},
+                  {"overhead_pct", 0.4}};
   w["curve"][0]["energy_ok"] = true;
   w["curve"][0]["cap"] = {{"requested", 0.5}, {"in_force", 0.5}, {"warning", ""}};
   return r;
@@ -217,29 +280,32 @@ TEST(Validity, EachProblemGivesItsVerdict) {
     const char* check;
   };
   const std::vector<Case> cases = {
-      {"a busy loop beside the run", [](json& r) { r["workloads"][0]["background"]["other_cores"] = 1.0; }, "invalid",
-       "sha256d: quiet machine"},
+      {"a busy loop beside the run", [](json& r) { r["workloads"][0]["background"]["other_cores"] = 1.0; },
+       "invalid", "sha256d: quiet machine"},
       {"a little background load", [](json& r) { r["idle"]["background"]["other_cores"] = 0.1; }, "warnings",
        "idle: quiet machine"},
-      {"heavy VM steal", [](json& r) { r["idle"]["background"]["steal_pct"] = 15.0; }, "invalid", "idle: quiet machine"},
-      {"a limiter left changed",
-       [](json& r) { r["limiters"]["after"][0]["value"] = 75.0; }, "invalid", "limiters unchanged"},
+      {"heavy VM steal", [](json& r) { r["idle"]["background"]["steal_pct"] = 15.0; }, "invalid",
+       "idle: quiet machine"},
+      {"a limiter left changed", [](json& r) { r["limiters"]["after"][0]["value"] = 75.0; }, "invalid",
+       "limiters unchanged"},
       {"interrupted", [](json& r) { r["complete"] = false; }, "invalid", "run complete"},
       {"quick", [](json& r) { r["quick"] = true; }, "warnings", "full run"},
       {"estimated energy", [](json& r) { r["energy_kind"] = "estimated"; }, "warnings", "energy measured"},
-      {"not steady", [](json& r) { r["workloads"][0]["warmup"]["steady"] = false; }, "warnings", "sha256d: warm-up steady"},
+      {"not steady", [](json& r) { r["workloads"][0]["warmup"]["steady"] = false; }, "warnings",
+       "sha256d: warm-up steady"},
       {"a curve point without energy",
        [](json& r) {
          r["workloads"][0]["curve"][0]["energy_ok"] = false;
          r["workloads"][0]["curve"][0]["watts"] = nullptr;
        },
        "warnings", "sha256d: curve energy"},
-      {"a cap read back differently", [](json& r) { r["workloads"][0]["curve"][0]["cap"]["warning"] = "asked 0.5"; },
-       "warnings", "sha256d: caps read back"},
-      {"negative net energy", [](json& r) { r["workloads"][0]["joules_per_unit"]["net"] = -0.229; }, "invalid",
-       "sha256d: net energy positive"},
-      {"sampler overhead -75%", [](json& r) { r["workloads"][0]["sampler"]["overhead_pct"] = -75.0; }, "warnings",
-       "sha256d: sampler overhead"},
+      {"a cap read back differently",
+       [](json& r) { r["workloads"][0]["curve"][0]["cap"]["warning"] = "asked 0.5"; }, "warnings",
+       "sha256d: caps read back"},
+      {"negative net energy", [](json& r) { r["workloads"][0]["joules_per_unit"]["net"] = -0.229; },
+       "invalid", "sha256d: net energy positive"},
+      {"sampler overhead -75%", [](json& r) { r["workloads"][0]["sampler"]["overhead_pct"] = -75.0; },
+       "warnings", "sha256d: sampler overhead"},
       {"a slow sampler", [](json& r) { r["workloads"][0]["sampler"]["achieved_hz"] = 500.0; }, "warnings",
        "sha256d: sampler rate"},
       {"50 s measured", [](json& r) { r["workloads"][0]["measured_seconds"] = 50.0; }, "warnings",

@@ -10,19 +10,28 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_input.hpp"
+#include "suite/compare.hpp"
 #include "suite/outputs.hpp"
+#include "suite/validity.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace joulebench;
   static const std::filesystem::path file =
-      std::filesystem::temp_directory_path() / ("joulebench-fuzz-results-" + std::to_string(::getpid()) + ".json");
-  std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+      std::filesystem::temp_directory_path() /
+      ("joulebench-fuzz-results-" + std::to_string(::getpid()) + ".json");
+  std::ofstream(file, std::ios::binary)
+      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   fuzz::expect_only<std::runtime_error>([&] {
     const nlohmann::json r = suite::load_results(file);
     fuzz::expect_only<nlohmann::json::exception>([&] {
       (void)suite::curves_csv(r);
       (void)suite::steps_csv(r);
       (void)suite::render_report(r, nlohmann::json::array());
+      (void)suite::validity(r);
+    });
+    fuzz::expect_only<std::runtime_error>([&] {
+      const auto report = suite::compare_results(r, r, {});
+      if (report.regression) __builtin_trap();  // a run never regresses against itself
     });
   });
   return 0;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -73,6 +74,113 @@ void write_results_json(const fs::path& dir, const json& results) {
   power::write_file_atomically(dir / "results.json", cli::json_text(results, 2) + "\n");
 }
 
+namespace {
+
+// The types a reader relies on, by JSON pointer ('*' stands for any member or index). A field
+// that is present must have one of its types; fields absent here are not checked.
+enum Type : unsigned { N = 1, S = 2, B = 4, O = 8, A = 16, Z = 32 };
+const std::map<std::string, unsigned>& result_types() {
+  static const std::map<std::string, unsigned> types = {{"", O},
+                                                        {"/schema", S},
+                                                        {"/complete", B},
+                                                        {"/quick", B},
+                                                        {"/energy_kind", S},
+                                                        {"/energy_sensor", S},
+                                                        {"/machine", O},
+                                                        {"/machine/cpu", S},
+                                                        {"/machine/hostname", S},
+                                                        {"/idle", O},
+                                                        {"/idle/watts", N | Z},
+                                                        {"/method", O},
+                                                        {"/limiters", O},
+                                                        {"/limiters/before", A},
+                                                        {"/limiters/after", A},
+                                                        {"/validity", O},
+                                                        {"/workloads", A},
+                                                        {"/workloads/*", O},
+                                                        {"/workloads/*/name", S},
+                                                        {"/workloads/*/unit", S},
+                                                        {"/workloads/*/kernel", S},
+                                                        {"/workloads/*/threads", N},
+                                                        {"/workloads/*/throughput_per_s", N},
+                                                        {"/workloads/*/watts", N | Z},
+                                                        {"/workloads/*/energy_ok", B},
+                                                        {"/workloads/*/measured_seconds", N},
+                                                        {"/workloads/*/joules_per_unit", O},
+                                                        {"/workloads/*/joules_per_unit/gross", N | Z},
+                                                        {"/workloads/*/joules_per_unit/net", N | Z},
+                                                        {"/workloads/*/spread", O},
+                                                        {"/workloads/*/spread/*", O},
+                                                        {"/workloads/*/spread/energy_kind", S},
+                                                        {"/workloads/*/spread/*/median", N},
+                                                        {"/workloads/*/spread/*/p5", N},
+                                                        {"/workloads/*/spread/*/p95", N},
+                                                        {"/workloads/*/latency_ms", O},
+                                                        {"/workloads/*/latency_ms/*", N},
+                                                        {"/workloads/*/warmup", O},
+                                                        {"/workloads/*/sampler", O},
+                                                        {"/workloads/*/background", O},
+                                                        {"/workloads/*/curve", A},
+                                                        {"/workloads/*/curve/*", O},
+                                                        {"/workloads/*/curve/*/actuator", S},
+                                                        {"/workloads/*/curve/*/level", N},
+                                                        {"/workloads/*/curve/*/setting", N},
+                                                        {"/workloads/*/curve/*/watts", N | Z},
+                                                        {"/workloads/*/curve/*/throughput_per_s", N},
+                                                        {"/workloads/*/curve/*/joules_per_unit", O},
+                                                        {"/workloads/*/curve/*/cap_binding_fraction", N | Z},
+                                                        {"/workloads/*/curve/*/energy_ok", B},
+                                                        {"/workloads/*/steps", A},
+                                                        {"/workloads/*/steps/*", O},
+                                                        {"/workloads/*/steps/*/actuator", S},
+                                                        {"/workloads/*/steps/*/direction", S},
+                                                        {"/workloads/*/steps/*/from", N},
+                                                        {"/workloads/*/steps/*/to", N},
+                                                        {"/workloads/*/steps/*/to_level", N},
+                                                        {"/workloads/*/steps/*/react_ms", N | Z},
+                                                        {"/workloads/*/steps/*/settle_ms", N | Z}};
+  return types;
+}
+
+unsigned type_of(const json& j) {
+  if (j.is_number()) return N;
+  if (j.is_string()) return S;
+  if (j.is_boolean()) return B;
+  if (j.is_object()) return O;
+  if (j.is_array()) return A;
+  return Z;
+}
+
+std::string type_names(unsigned t) {
+  std::string s;
+  for (const auto& [bit, name] : std::vector<std::pair<unsigned, const char*>>{
+           {N, "a number"}, {S, "a string"}, {B, "true/false"}, {O, "an object"}, {A, "a list"}, {Z, "null"}})
+    if ((t & bit) != 0) s += (s.empty() ? "" : " or ") + std::string(name);
+  return s;
+}
+
+// Walks `j`, checking every field the table names; `pattern` has '*' for each member or index.
+void check_types(const json& j, const std::string& pointer, const std::string& pattern,
+                 const fs::path& file) {
+  const auto& types = result_types();
+  if (const auto it = types.find(pattern); it != types.end() && (it->second & type_of(j)) == 0) {
+    throw std::runtime_error(file.string() + ": field " + (pointer.empty() ? "/" : pointer) + " is " +
+                             type_names(type_of(j)) + ", expected " + type_names(it->second));
+  }
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string named = pattern + "/" + it.key(), any = pattern + "/*";
+      check_types(it.value(), pointer + "/" + it.key(),
+                  types.count(named) != 0 || types.count(any) == 0 ? named : any, file);
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i)
+      check_types(j[i], pointer + "/" + std::to_string(i), pattern + "/*", file);
+  }
+}
+
+}  // namespace
+
 json load_results(const fs::path& file_or_dir) {
   const fs::path file = fs::is_directory(file_or_dir) ? file_or_dir / "results.json" : file_or_dir;
   power::FileError fe;
@@ -90,9 +198,11 @@ json load_results(const fs::path& file_or_dir) {
                              (schema.is_string() ? schema.get<std::string>() : std::string("none")) +
                              "', expected joulebench/1; re-run it with this version");
   }
-  for (const char* array : {"workloads"}) {
-    if (!field(j, array).is_array())
-      throw std::runtime_error(file.string() + " has no '" + std::string(array) + "' list; it is not a joulebench result");
+  if (!field(j, "workloads").is_array())
+    throw std::runtime_error(file.string() + " has no 'workloads' list; it is not a joulebench result");
+  check_types(j, "", "", file);
+  for (const auto& w : j["workloads"]) {
+    if (!field(w, "name").is_string()) throw std::runtime_error(file.string() + ": a workload has no name");
   }
   return j;
 }
@@ -120,8 +230,9 @@ std::string curves_csv(const json& results, bool with_header) {
   for (const auto& w : field(results, "workloads")) {
     for (const auto& p : w.value("curve", json::array())) {
       out +=
-          row({host, field(w, "name"), field(w, "unit"), field(p, "actuator"), field(p, "level"), field(p, "setting"), field(p, "watts"),
-               field(p, "energy_kind"), field(results, "energy_sensor"), field(p, "throughput_per_s"),
+          row({host, field(w, "name"), field(w, "unit"), field(p, "actuator"), field(p, "level"),
+               field(p, "setting"), field(p, "watts"), field(p, "energy_kind"),
+               field(results, "energy_sensor"), field(p, "throughput_per_s"),
                at(p, "joules_per_unit", "gross"), at(p, "joules_per_unit", "net"), at(p, "latency_ms", "p50"),
                at(p, "latency_ms", "p99"), field(p, "cap_binding_fraction"), field(results, "quick")});
     }
@@ -139,10 +250,12 @@ std::string steps_csv(const json& results, bool with_header) {
   const json host = field(results, "machine").value("hostname", "");
   for (const auto& w : field(results, "workloads")) {
     for (const auto& s : w.value("steps", json::array())) {
-      out += row({host, field(w, "name"), field(s, "actuator"), field(s, "direction"), field(s, "from"), field(s, "to"), field(s, "repeats"),
-                  field(s, "react_ms"), field(s, "react_ms_p95"), field(s, "settle_ms"), field(s, "settle_ms_p95"), field(s, "overshoot_pct"),
-                  field(s, "overshoot_pct_p95"), field(s, "unsettled"), field(s, "noise_pct"), field(s, "power_react_ms"),
-                  field(s, "power_settle_ms"), field(s, "power_sensor_interval_ms"), field(s, "energy_kind")});
+      out += row({host, field(w, "name"), field(s, "actuator"), field(s, "direction"), field(s, "from"),
+                  field(s, "to"), field(s, "repeats"), field(s, "react_ms"), field(s, "react_ms_p95"),
+                  field(s, "settle_ms"), field(s, "settle_ms_p95"), field(s, "overshoot_pct"),
+                  field(s, "overshoot_pct_p95"), field(s, "unsettled"), field(s, "noise_pct"),
+                  field(s, "power_react_ms"), field(s, "power_settle_ms"),
+                  field(s, "power_sensor_interval_ms"), field(s, "energy_kind")});
     }
   }
   return out;
@@ -182,8 +295,9 @@ void print_summary(const json& results) {
               results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)",
               results.value("quick", false) ? ", quick" : "");
   const auto num = [](const json& v) { return v.is_number() ? cell(v) : std::string("-"); };
-  std::printf("energy: %s from %s; idle %s W\n", kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
-              results.value("energy_sensor", "?").c_str(), num(field(field(results, "idle"), "watts")).c_str());
+  std::printf(
+      "energy: %s from %s; idle %s W\n", kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
+      results.value("energy_sensor", "?").c_str(), num(field(field(results, "idle"), "watts")).c_str());
   std::printf("%-18s %-9s %-24s %12s %9s %13s %13s\n", "workload", "unit", "kernel", "units/s", "W",
               "J/unit gross", "J/unit net");
   for (const auto& w : field(results, "workloads")) {
@@ -194,14 +308,16 @@ void print_summary(const json& results) {
                 num(field(field(w, "joules_per_unit"), "gross")).c_str(),
                 num(field(field(w, "joules_per_unit"), "net")).c_str(), kind.c_str());
   }
-  std::printf("%-18s %-8s %-5s %-8s %9s %9s %10s %10s %8s\n", "throttle step", "actuator", "to", "dir", "react ms",
-              "p95", "settle ms", "p95", "noise %");
+  std::printf("%-18s %-8s %-5s %-8s %9s %9s %10s %10s %8s\n", "throttle step", "actuator", "to", "dir",
+              "react ms", "p95", "settle ms", "p95", "noise %");
   for (const auto& w : field(results, "workloads")) {
     for (const auto& s : w.value("steps", json::array())) {
-      const std::string to = field(s, "to_level").is_number() ? num(100 * field(s, "to_level").get<double>()) + "%" : "";
+      const std::string to =
+          field(s, "to_level").is_number() ? num(100 * field(s, "to_level").get<double>()) + "%" : "";
       std::printf("%-18s %-8s %-5s %-8s %9s %9s %10s %10s %8s\n", field(w, "name").get<std::string>().c_str(),
-                  field(s, "actuator").get<std::string>().c_str(), to.c_str(), field(s, "direction").get<std::string>().c_str(),
-                  num(field(s, "react_ms")).c_str(), num(field(s, "react_ms_p95")).c_str(), num(field(s, "settle_ms")).c_str(),
+                  field(s, "actuator").get<std::string>().c_str(), to.c_str(),
+                  field(s, "direction").get<std::string>().c_str(), num(field(s, "react_ms")).c_str(),
+                  num(field(s, "react_ms_p95")).c_str(), num(field(s, "settle_ms")).c_str(),
                   num(field(s, "settle_ms_p95")).c_str(), num(s.value("noise_pct", json())).c_str());
     }
   }
