@@ -160,8 +160,10 @@ std::string type_names(unsigned t) {
 }
 
 // Walks `j`, checking every field the table names; `pattern` has '*' for each member or index.
-void check_types(const json& j, const std::string& pointer, const std::string& pattern,
-                 const fs::path& file) {
+void check_types(const json& j, const std::string& pointer, const std::string& pattern, const fs::path& file,
+                 int depth = 0) {
+  // Far deeper than any results file: a hostile one must not exhaust the stack.
+  if (depth > 32) throw std::runtime_error(file.string() + ": nested too deeply at " + pointer);
   const auto& types = result_types();
   if (const auto it = types.find(pattern); it != types.end() && (it->second & type_of(j)) == 0) {
     throw std::runtime_error(file.string() + ": field " + (pointer.empty() ? "/" : pointer) + " is " +
@@ -171,11 +173,11 @@ void check_types(const json& j, const std::string& pointer, const std::string& p
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string named = pattern + "/" + it.key(), any = pattern + "/*";
       check_types(it.value(), pointer + "/" + it.key(),
-                  types.count(named) != 0 || types.count(any) == 0 ? named : any, file);
+                  types.count(named) != 0 || types.count(any) == 0 ? named : any, file, depth + 1);
     }
   } else if (j.is_array()) {
     for (std::size_t i = 0; i < j.size(); ++i)
-      check_types(j[i], pointer + "/" + std::to_string(i), pattern + "/*", file);
+      check_types(j[i], pointer + "/" + std::to_string(i), pattern + "/*", file, depth + 1);
   }
 }
 
@@ -222,16 +224,17 @@ void record_step_series(json& rows, const std::string& workload, const std::stri
 
 std::string curves_csv(const json& results, bool with_header) {
   std::string out =
-      with_header ? "host,workload,unit,actuator,level,setting,watts,energy_kind,sensor,throughput_per_s,"
-                    "joules_per_unit_gross,joules_per_unit_net,latency_p50_ms,latency_p99_ms,"
-                    "cap_binding_fraction,quick\n"
+      with_header ? "host,workload,unit,actuator,level,setting,in_force,achieved_level,watts,energy_ok,energy_kind,"
+                    "sensor,throughput_per_s,joules_per_unit_gross,joules_per_unit_net,latency_p50_ms,"
+                    "latency_p99_ms,cap_binding_fraction,quick\n"
                   : "";
   const json host = field(results, "machine").value("hostname", "");
   for (const auto& w : field(results, "workloads")) {
     for (const auto& p : w.value("curve", json::array())) {
       out +=
           row({host, field(w, "name"), field(w, "unit"), field(p, "actuator"), field(p, "level"),
-               field(p, "setting"), field(p, "watts"), field(p, "energy_kind"),
+               field(p, "setting"), at(p, "cap", "in_force"), field(p, "achieved_level"), field(p, "watts"),
+               field(p, "energy_ok"), field(p, "energy_kind"),
                field(results, "energy_sensor"), field(p, "throughput_per_s"),
                at(p, "joules_per_unit", "gross"), at(p, "joules_per_unit", "net"), at(p, "latency_ms", "p50"),
                at(p, "latency_ms", "p99"), field(p, "cap_binding_fraction"), field(results, "quick")});
@@ -241,21 +244,23 @@ std::string curves_csv(const json& results, bool with_header) {
 }
 
 std::string steps_csv(const json& results, bool with_header) {
-  std::string out = with_header
-                        ? "host,workload,actuator,direction,from,to,repeats,react_ms,react_ms_p95,settle_ms,"
-                          "settle_ms_p95,overshoot_pct,overshoot_pct_p95,unsettled,noise_pct,power_react_ms,"
-                          "power_settle_ms,"
-                          "power_sensor_interval_ms,energy_kind\n"
-                        : "";
+  static const char* const kColumns[] = {
+      "actuator",        "direction",     "from",          "to",          "to_level",       "repeats",
+      "react_ms",        "react_ms_p95",  "t50_ms",        "t90_ms",      "settle_ms",      "settle_ms_p95",
+      "overshoot_pct",   "unsettled",     "noise_pct",     "band_pct",    "signal_window_ms", "power_react_ms",
+      "power_settle_ms", "power_sensor_interval_ms",       "energy_kind"};
+  std::string out;
+  if (with_header) {
+    out = "host,workload";
+    for (const char* c : kColumns) out += std::string(",") + c;
+    out += "\n";
+  }
   const json host = field(results, "machine").value("hostname", "");
   for (const auto& w : field(results, "workloads")) {
     for (const auto& s : w.value("steps", json::array())) {
-      out += row({host, field(w, "name"), field(s, "actuator"), field(s, "direction"), field(s, "from"),
-                  field(s, "to"), field(s, "repeats"), field(s, "react_ms"), field(s, "react_ms_p95"),
-                  field(s, "settle_ms"), field(s, "settle_ms_p95"), field(s, "overshoot_pct"),
-                  field(s, "overshoot_pct_p95"), field(s, "unsettled"), field(s, "noise_pct"),
-                  field(s, "power_react_ms"), field(s, "power_settle_ms"),
-                  field(s, "power_sensor_interval_ms"), field(s, "energy_kind")});
+      std::vector<json> cells{host, field(w, "name")};
+      for (const char* c : kColumns) cells.push_back(field(s, c));
+      out += row(cells);
     }
   }
   return out;
