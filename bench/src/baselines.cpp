@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 #include "joulebench/inference/model.hpp"
-#include "joulebench/power/cpu_features.hpp"
+#include "joulebench/platform/cpu_features.hpp"
 
 #ifdef JOULEBENCH_HAVE_ONEDNN
 #include <omp.h>
@@ -195,8 +195,9 @@ class OneDnnModel final : public LibraryModel {
       // replica passes bias / scale[n]. Passing the real bias was the 0.09-0.13 output difference.
       auto* b = static_cast<float*>(l.bias.get_data_handle());
       for (int n = 0; n < v.out; ++n)
-        b[n] = dtype_ == DType::int8 ? v.bias[n] / (v.in_quant.scale * v.weights->scales()[static_cast<std::size_t>(n)])
-                                     : v.bias[n];
+        b[n] = dtype_ == DType::int8
+                   ? v.bias[n] / (v.in_quant.scale * v.weights->scales()[static_cast<std::size_t>(n)])
+                   : v.bias[n];
     }
     dnnl::memory user({{v.in, v.out}, wei_t, tag::ab}, engine_);
     LibraryInputs in{dtype_, 1, v.out, v.in, nullptr, v.weights->effective().data(), {}, 0, nullptr};
@@ -247,7 +248,8 @@ double baseline_bound(DType dtype) {
   return dtype == DType::fp32 ? 1e-4 : dtype == DType::bf16 ? 2e-3 : 1e-4;
 }
 
-BaselineCheck check_against(DType dtype, const float* ours, const float* theirs, std::size_t n, double bound) {
+BaselineCheck check_against(DType dtype, const float* ours, const float* theirs, std::size_t n,
+                            double bound) {
   double diff = 0, scale = 0;
   for (std::size_t i = 0; i < n; ++i) {
     diff = std::max(diff, static_cast<double>(std::fabs(ours[i] - theirs[i])));
@@ -255,10 +257,11 @@ BaselineCheck check_against(DType dtype, const float* ours, const float* theirs,
   }
   BaselineCheck c{diff / (1.0 + scale), bound > 0 ? bound : baseline_bound(dtype), false, {}};
   c.verified = std::isfinite(c.max_rel_err) && c.max_rel_err <= c.bound;
-  const auto& f = power::cpu_features();
+  const auto& f = platform::cpu_features();
   if (!c.verified && dtype == DType::int8 && !f.avx512_vnni && !f.avx_vnni) {
-    c.note = "expected on this CPU: without VNNI, oneDNN's u8 x s8 path (vpmaddubsw) saturates each pair sum at "
-             "16 bits, and our inputs use the full u8 range (oneDNN's int8 computation guide asks for u7 then)";
+    c.note =
+        "expected on this CPU: without VNNI, oneDNN's u8 x s8 path (vpmaddubsw) saturates each pair sum at "
+        "16 bits, and our inputs use the full u8 range (oneDNN's int8 computation guide asks for u7 then)";
   }
   return c;
 }
@@ -270,8 +273,9 @@ nlohmann::json library_pools_json() {
   };
   return {{"OMP_WAIT_POLICY", env("OMP_WAIT_POLICY")},
           {"OPENBLAS_THREAD_TIMEOUT", env("OPENBLAS_THREAD_TIMEOUT")},
-          {"note", "each library's thread count is set to --threads; idle pools wait passively so they do not "
-                   "spin against the contender being timed"}};
+          {"note",
+           "each library's thread count is set to --threads; idle pools wait passively so they do not "
+           "spin against the contender being timed"}};
 }
 
 std::vector<std::string> available_libraries() {

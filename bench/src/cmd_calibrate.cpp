@@ -7,9 +7,9 @@
 
 #include "args.hpp"
 #include "commands.hpp"
-#include "joulebench/power/cpu_features.hpp"
+#include "joulebench/platform/cpu_features.hpp"
+#include "joulebench/platform/topology.hpp"
 #include "joulebench/power/sampler.hpp"
-#include "joulebench/power/topology.hpp"
 #include "json_out.hpp"
 #include "power_setup.hpp"
 #include "signals.hpp"
@@ -28,7 +28,7 @@ int cmd_calibrate(const std::vector<std::string>& argv) {
     return 1;
   }
   const double seconds = a.positive("seconds").value_or(5.0);
-  const std::size_t cores = power::topology().cores;
+  const std::size_t cores = platform::topology().cores;
   auto miner = suite::make_workload("sha256d", cores, true);
   power::Sampler sampler(set.primary, {});
   power::CpuBusyMeter busy(discovery_from(a).root);
@@ -71,7 +71,7 @@ int cmd_calibrate(const std::vector<std::string>& argv) {
                            {"active_watts_per_core", m.active_watts_per_core},
                            {"r2", r2},
                            {"fitted_on", set.primary.front()->name()},
-                           {"cpu", power::cpu_brand()},
+                           {"cpu", platform::cpu_brand()},
                            {"points", rows}};
   power::write_file_atomically(out, json_text(doc, 2) + "\n");
   std::printf("idle %.2f W + %.2f W per busy core (r^2 %.3f) -> %s; use it with --calibration %s\n",

@@ -9,8 +9,8 @@
 #include "commands.hpp"
 #include "gemm_inputs.hpp"
 #include "joulebench/inference/gemm.hpp"
-#include "joulebench/power/memory.hpp"
-#include "joulebench/power/topology.hpp"
+#include "joulebench/platform/memory.hpp"
+#include "joulebench/platform/topology.hpp"
 #include "json_out.hpp"
 #include "timing.hpp"
 
@@ -58,18 +58,18 @@ int cmd_gemm(const std::vector<std::string>& argv) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  const int threads = static_cast<int>(a.uint("threads", 1, 4096).value_or(power::topology().cores));
+  const int threads = static_cast<int>(a.uint("threads", 1, 4096).value_or(platform::topology().cores));
   const int repeats = static_cast<int>(a.uint("repeats", 1, 1000).value_or(7));
   const double round_s = a.positive("round-seconds").value_or(0.1);
   const auto libraries = libraries_from(a);
 
-  power::require_memory(static_cast<std::uint64_t>(GemmProblem::memory_bytes(*kernel, m, n, k)),
-                        "gemm " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) +
-                            " " + std::string(to_string(dtype)),
-                        "A, B packed for " + std::string(kernel->name) + ", C and the baselines' copies",
-                        "give smaller --m/--n/--k");
+  platform::require_memory(static_cast<std::uint64_t>(GemmProblem::memory_bytes(*kernel, m, n, k)),
+                           "gemm " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k) +
+                               " " + std::string(to_string(dtype)),
+                           "A, B packed for " + std::string(kernel->name) + ", C and the baselines' copies",
+                           "give smaller --m/--n/--k");
   GemmProblem problem(*kernel, m, n, k, /*seed=*/20261128);
-  power::WorkerArena arena(threads, !a.flag("no-pin"));
+  platform::WorkerArena arena(threads, !a.flag("no-pin"));
   GemmContext ctx;
   ctx.arena = &arena;
   ctx.blocking = blocking_from(a);
@@ -136,12 +136,13 @@ int cmd_gemm(const std::vector<std::string>& argv) {
                 std::string(to_string(dtype)).c_str(), threads, kernel->name.data(), stats[0].median / 1e9,
                 stats[0].min / 1e9, stats[0].max / 1e9);
     for (const auto& l : against) {
-      std::printf("  %-9s %.1f GFLOP/s [%.1f..%.1f]  ours/%s = %.2fx  (%s); output %s (max rel err %.2g, bound %.2g)\n",
-                  l["name"].get<std::string>().c_str(), l["gflops"].get<double>(),
-                  l["gflops_min"].get<double>(), l["gflops_max"].get<double>(),
-                  l["name"].get<std::string>().c_str(), l["ratio"].get<double>(),
-                  l["implementation"].get<std::string>().c_str(), l["verified"].get<bool>() ? "verified" : "DIFFERS",
-                  l["max_rel_err"].get<double>(), l["bound"].get<double>());
+      std::printf(
+          "  %-9s %.1f GFLOP/s [%.1f..%.1f]  ours/%s = %.2fx  (%s); output %s (max rel err %.2g, bound "
+          "%.2g)\n",
+          l["name"].get<std::string>().c_str(), l["gflops"].get<double>(), l["gflops_min"].get<double>(),
+          l["gflops_max"].get<double>(), l["name"].get<std::string>().c_str(), l["ratio"].get<double>(),
+          l["implementation"].get<std::string>().c_str(), l["verified"].get<bool>() ? "verified" : "DIFFERS",
+          l["max_rel_err"].get<double>(), l["bound"].get<double>());
     }
     for (const auto& s : skipped)
       std::printf("  skipped %s: %s\n", s["name"].get<std::string>().c_str(),

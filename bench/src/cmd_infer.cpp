@@ -9,7 +9,7 @@
 #include "baselines.hpp"
 #include "commands.hpp"
 #include "joulebench/inference/model.hpp"
-#include "joulebench/power/preemption.hpp"
+#include "joulebench/platform/preemption.hpp"
 #include "json_out.hpp"
 #include "signals.hpp"
 #include "timing.hpp"
@@ -39,9 +39,10 @@ ModelSpec spec_from(const Args& a) {
 json verify_json(InferenceWorkload& w, int passes) {
   Model& model = w.model();
   const std::vector<float> input = model.sample_input();
-  std::vector<float> got(static_cast<std::size_t>(model.spec().batch) * model.output_width()), want(got.size());
+  std::vector<float> got(static_cast<std::size_t>(model.spec().batch) * model.output_width()),
+      want(got.size());
   model.reference_forward(input.data(), want.data());
-  power::ThrottleState& t = w.throttle();
+  platform::ThrottleState& t = w.throttle();
   std::jthread perturb([&](std::stop_token stop) {
     for (std::size_t i = 0; !stop.stop_requested(); ++i) {
       t.set_run_fraction(i % 3 == 0 ? 0.3 : 1.0);
@@ -105,7 +106,7 @@ json measure_preemption_json(InferenceWorkload& w, int trials) {
   std::stop_source stop;
   std::jthread runner([&] { w.run(stop.get_token()); });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const auto stats = power::measure_preemption(w, trials);
+  const auto stats = platform::measure_preemption(w, trials);
   stop.request_stop();
   runner.join();
   return {{"trials", trials}, {"p50", stats.p50_ms}, {"p99", stats.p99_ms}, {"max", stats.max_ms}};
@@ -120,15 +121,15 @@ json against_onednn(InferenceWorkload& w, int threads, int repeats) {
   std::vector<float> ours_out(static_cast<std::size_t>(model.spec().batch) * model.output_width()),
       lib_out(ours_out.size());
   GemmContext ctx;
-  power::WorkerArena arena(static_cast<std::size_t>(threads), true);
+  platform::WorkerArena arena(static_cast<std::size_t>(threads), true);
   ctx.arena = &arena;
   const auto stats = interleaved_rates({[&] { model.forward(input.data(), ours_out.data(), ctx); },
                                         [&] { lib->forward(input.data(), lib_out.data()); }},
                                        {1.0, 1.0}, repeats, 0.2);
   // Both outputs of the same input after the timed rounds; the bound is the model's own (a bf16 or
   // int8 rounding may flip by one step between two correct implementations and propagate).
-  const BaselineCheck check =
-      check_against(model.spec().dtype, ours_out.data(), lib_out.data(), ours_out.size(), model.verify_tolerance());
+  const BaselineCheck check = check_against(model.spec().dtype, ours_out.data(), lib_out.data(),
+                                            ours_out.size(), model.verify_tolerance());
   return {{"name", "onednn"},
           {"implementation", lib->implementation()},
           {"inferences_per_second", stats[1].median},
@@ -168,11 +169,13 @@ void print_human(const json& out) {
                   l["skipped"].get<std::string>().c_str());
       continue;
     }
-    std::printf("  ours %.3f ms vs %s %.3f ms per inference: ours/%s = %.2fx (%s); output %s (max rel err %.2g, bound %.2g)\n",
-                l["ours_ms_per_inference"].get<double>(), l["name"].get<std::string>().c_str(),
-                l["ms_per_inference"].get<double>(), l["name"].get<std::string>().c_str(),
-                l["ratio"].get<double>(), l["implementation"].get<std::string>().c_str(),
-                l["verified"].get<bool>() ? "verified" : "DIFFERS", l["max_rel_err"].get<double>(), l["bound"].get<double>());
+    std::printf(
+        "  ours %.3f ms vs %s %.3f ms per inference: ours/%s = %.2fx (%s); output %s (max rel err %.2g, "
+        "bound %.2g)\n",
+        l["ours_ms_per_inference"].get<double>(), l["name"].get<std::string>().c_str(),
+        l["ms_per_inference"].get<double>(), l["name"].get<std::string>().c_str(), l["ratio"].get<double>(),
+        l["implementation"].get<std::string>().c_str(), l["verified"].get<bool>() ? "verified" : "DIFFERS",
+        l["max_rel_err"].get<double>(), l["bound"].get<double>());
     if (!l["verify_note"].get<std::string>().empty())
       std::printf("    (%s)\n", l["verify_note"].get<std::string>().c_str());
   }
@@ -194,7 +197,7 @@ int cmd_infer(const std::vector<std::string>& argv) {
   const auto against = a.get_or("against", "");
   if (!against.empty() && against != "onednn")
     throw UsageError("--against '" + against + "' is not supported; use onednn");
-  const int threads = static_cast<int>(a.uint("threads", 1, 4096).value_or(power::topology().cores));
+  const int threads = static_cast<int>(a.uint("threads", 1, 4096).value_or(platform::topology().cores));
   const double duration = a.positive("duration").value_or(5.0);
   const int trials = static_cast<int>(a.uint("preemption", 0, 100000).value_or(30));
 

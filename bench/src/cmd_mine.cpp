@@ -10,8 +10,8 @@
 #include "joulebench/miner/coinbase.hpp"
 #include "joulebench/miner/kernel.hpp"
 #include "joulebench/miner/miner.hpp"
-#include "joulebench/power/cpu_features.hpp"
-#include "joulebench/power/topology.hpp"
+#include "joulebench/platform/cpu_features.hpp"
+#include "joulebench/platform/topology.hpp"
 #include "json_out.hpp"
 #include "signals.hpp"
 
@@ -207,7 +207,7 @@ int cmd_kernels(const std::vector<std::string>& argv) {
                 k["name"].get<std::string>().c_str(), k["supported"].get<bool>() ? "supported" : "no-cpu",
                 k["description"].get<std::string>().c_str(), k["default"].get<bool>() ? " [default]" : "");
   }
-  std::printf("cpu: %s; %s\n", power::cpu_brand().c_str(), power::topology().summary.c_str());
+  std::printf("cpu: %s; %s\n", platform::cpu_brand().c_str(), platform::topology().summary.c_str());
   return 0;
 }
 

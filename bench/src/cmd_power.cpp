@@ -6,9 +6,9 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "joulebench/platform/topology.hpp"
 #include "joulebench/power/actuator.hpp"
 #include "joulebench/power/sampler.hpp"
-#include "joulebench/power/topology.hpp"
 #include "json_out.hpp"
 #include "power_setup.hpp"
 #include "signals.hpp"
@@ -139,7 +139,7 @@ int cmd_sensors(const std::vector<std::string>& argv) {
   power::CapJournal journal(power::CapJournal::default_path(options.root), options.root);
   std::vector<power::Probe> probes = set.probes;
   (void)power::hardware_actuators(options.root, journal, probes, options.nvml);
-  for (const auto& p : software_actuator_probes(power::topology().cores)) probes.push_back(p);
+  for (const auto& p : software_actuator_probes(platform::topology().cores)) probes.push_back(p);
   if (a.flag("json")) {
     json list = json::array();
     for (const auto& p : probes) list.push_back(probe_json(p));

@@ -14,7 +14,7 @@
 #include "args.hpp"
 #include "build_info.hpp"
 #include "commands.hpp"
-#include "joulebench/power/workload.hpp"
+#include "joulebench/platform/workload.hpp"
 #include "signals.hpp"
 
 namespace {
@@ -62,7 +62,8 @@ commands:
 void quiet_library_pools(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const bool comparing = !args.empty() && (args[0] == "gemm" || args[0] == "infer") &&
-                         std::any_of(args.begin(), args.end(), [](const std::string& a) { return a.rfind("--against", 0) == 0; });
+                         std::any_of(args.begin(), args.end(),
+                                     [](const std::string& a) { return a.rfind("--against", 0) == 0; });
   if (!comparing || std::getenv("JOULEBENCH_POOLS_QUIET") != nullptr) return;
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   ::setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0);  // the smallest: idle threads sleep after 2^4 cycles
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
   install_interrupt_handlers();
   try {
     return it->second(std::vector<std::string>(args.begin() + 1, args.end()));
-  } catch (const joulebench::power::Cancelled& e) {
+  } catch (const joulebench::platform::Cancelled& e) {
     std::fprintf(stderr, "joulebench: %s\n", e.what());
     return interrupted_exit_code();
   } catch (const UsageError& e) {

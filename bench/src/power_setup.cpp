@@ -12,7 +12,7 @@
 #include <cstring>
 #include <thread>
 
-#include "joulebench/power/topology.hpp"
+#include "joulebench/platform/topology.hpp"
 #include "signals.hpp"
 
 namespace joulebench::cli {

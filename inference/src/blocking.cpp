@@ -14,9 +14,9 @@
 #include "detail/pack.hpp"
 #include "detail/ukernel.hpp"
 #include "joulebench/inference/gemm.hpp"
-#include "joulebench/power/throttle.hpp"
-#include "joulebench/power/topology.hpp"
-#include "joulebench/power/work_counters.hpp"
+#include "joulebench/platform/throttle.hpp"
+#include "joulebench/platform/topology.hpp"
+#include "joulebench/platform/work_counters.hpp"
 
 namespace joulebench::inference {
 namespace {
@@ -105,7 +105,7 @@ bool run_tile(const Plan& p, int tile) {
   const int mt = tile / p.n_tiles, nt = tile % p.n_tiles;
   const int m0 = mt * p.blk.mc, rows = std::min(p.blk.mc, p.m - m0);
   const int n0 = nt * p.blk.nc, cols = std::min(p.blk.nc, p.n - n0);
-  const std::size_t slot = power::WorkerArena::inside() ? power::WorkerArena::current_slot() : 0;
+  const std::size_t slot = platform::WorkerArena::inside() ? platform::WorkerArena::current_slot() : 0;
   const int mr = p.k->mr;
   Scratch& s = scratch();
   std::uint8_t* apack = s.a(static_cast<std::size_t>(ceil_div(rows, mr)) * mr * p.kc_groups * 4);
@@ -211,12 +211,12 @@ bool gemm(const Activations& a, const PackedWeights& b, void* c, int ldc, const 
     tbb::parallel_for(
         tbb::blocked_range<int>(0, slots, 1),
         [&](const tbb::blocked_range<int>& r) {
-          for (int i = r.begin(); i != r.end(); ++i) slot_loop(power::WorkerArena::current_slot());
+          for (int i = r.begin(); i != r.end(); ++i) slot_loop(platform::WorkerArena::current_slot());
         },
         tbb::simple_partitioner());
   };
   // Callers that already run inside the arena (the inference workload) fork directly.
-  if (power::WorkerArena::inside()) {
+  if (platform::WorkerArena::inside()) {
     all_tiles();
   } else {
     ctx.arena->execute(all_tiles);

@@ -5,13 +5,13 @@
 
 #include "detail/ukernels.hpp"
 #include "joulebench/inference/gemm.hpp"
-#include "joulebench/power/cpu_features.hpp"
-#include "joulebench/power/topology.hpp"
+#include "joulebench/platform/cpu_features.hpp"
+#include "joulebench/platform/topology.hpp"
 
 namespace joulebench::inference {
 namespace {
 
-using power::cpu_features;
+using platform::cpu_features;
 
 bool always() { return true; }
 [[maybe_unused]] bool has_avx512() { return cpu_features().avx512_core(); }
@@ -72,7 +72,7 @@ const GemmKernelInfo& find_gemm_kernel(DType dtype, std::string_view isa_or_name
 }
 
 Blocking Blocking::resolved(const GemmKernelInfo& k) const {
-  const auto& topo = power::topology();
+  const auto& topo = platform::topology();
   Blocking b = *this;
   // KC: a KC x NR micro-panel of B takes a quarter of L2. Measured on Zen 5 (1024^3 fp32, 1
   // thread): KC sized for L1 (256) ran 12% slower than this, from the extra partial-sum passes.

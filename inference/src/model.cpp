@@ -7,9 +7,9 @@
 #include <cstring>
 #include <random>
 
-#include "joulebench/power/memory.hpp"
-#include "joulebench/power/throttle.hpp"
-#include "joulebench/power/workload.hpp"
+#include "joulebench/platform/memory.hpp"
+#include "joulebench/platform/throttle.hpp"
+#include "joulebench/platform/workload.hpp"
 
 namespace joulebench::inference {
 
@@ -34,10 +34,10 @@ Model::Model(const ModelSpec& spec, const GemmKernelInfo* kernel, std::stop_toke
     : spec_(spec),
       stop_(std::move(stop)),
       kernel_(kernel != nullptr ? kernel : &find_gemm_kernel(spec.dtype)) {
-  power::require_memory(static_cast<std::uint64_t>(spec_.memory_bytes()), "model " + spec_.to_string(),
-                        std::to_string(spec_.parameter_count()) + " parameters and activations for batch " +
-                            std::to_string(spec_.batch),
-                        "use smaller widths, fewer layers or a smaller batch");
+  platform::require_memory(static_cast<std::uint64_t>(spec_.memory_bytes()), "model " + spec_.to_string(),
+                           std::to_string(spec_.parameter_count()) +
+                               " parameters and activations for batch " + std::to_string(spec_.batch),
+                           "use smaller widths, fewer layers or a smaller batch");
   if (kernel_->dtype != spec.dtype) {
     throw std::invalid_argument("kernel " + std::string(kernel_->name) + " is for " +
                                 std::string(to_string(kernel_->dtype)) + ", the model is " +
@@ -76,7 +76,7 @@ Model::Model(const ModelSpec& spec, const GemmKernelInfo* kernel, std::stop_toke
 Model::~Model() = default;
 
 void Model::check_stop() const {
-  if (stop_.stop_requested()) throw power::Cancelled("stopped while preparing model " + spec_.to_string());
+  if (stop_.stop_requested()) throw platform::Cancelled("stopped while preparing model " + spec_.to_string());
 }
 
 // Static int8 ranges: an fp32 pass over the sample batch records each layer input's range.

@@ -7,12 +7,12 @@
 #include "detail/kernels.hpp"
 #include "joulebench/miner/kernel.hpp"
 #include "joulebench/miner/sha256.hpp"
-#include "joulebench/power/cpu_features.hpp"
+#include "joulebench/platform/cpu_features.hpp"
 
 namespace joulebench::miner {
 namespace {
 
-using power::cpu_features;
+using platform::cpu_features;
 
 bool always() { return true; }
 [[maybe_unused]] bool has_sha() { return cpu_features().sha; }

@@ -10,7 +10,7 @@
 #include <thread>
 #include <tuple>
 
-#include "joulebench/power/topology.hpp"
+#include "joulebench/platform/topology.hpp"
 
 namespace joulebench::miner {
 namespace {
@@ -18,7 +18,7 @@ namespace {
 constexpr std::uint64_t kNoncesPerRoll = 1ull << 32;
 
 std::size_t resolve_threads(std::size_t requested) {
-  return requested == 0 ? power::topology().cores : requested;
+  return requested == 0 ? platform::topology().cores : requested;
 }
 
 void validate(const MinerConfig& c) {
@@ -65,8 +65,8 @@ class Miner::Worker {
   Worker(const Miner& miner, std::atomic<std::uint64_t>& cursor, std::uint64_t end)
       : miner_(miner), cursor_(cursor), end_(end), candidates_(miner.config_.batch) {}
 
-  void run(std::size_t index, const std::stop_token& stop, power::ThrottleState& throttle,
-           power::WorkCounters& counters) {
+  void run(std::size_t index, const std::stop_token& stop, platform::ThrottleState& throttle,
+           platform::WorkCounters& counters) {
     const std::uint64_t batch = miner_.config_.batch;
     while (throttle.await_turn(index, stop)) {
       const std::uint64_t claimed = cursor_.fetch_add(batch, std::memory_order_relaxed);
@@ -150,7 +150,7 @@ MiningResult Miner::mine(std::stop_token external) {
   const auto t0 = std::chrono::steady_clock::now();
   {
     Deadline deadline(config_.duration_s, stop);
-    power::WorkerArena arena(threads_, config_.pin);
+    platform::WorkerArena arena(threads_, config_.pin);
     arena.run_each([&](std::size_t i) { workers[i]->run(i, stop.get_token(), throttle_, counters_); });
   }
   MiningResult r;

@@ -48,7 +48,7 @@ void throw_unless_restored(const std::vector<CapJournal::Outcome>& outcomes) {
 
 class DutyCycleActuator final : public Actuator {
  public:
-  explicit DutyCycleActuator(ThrottleState& t) : throttle_(t), original_(t.run_fraction()) {}
+  explicit DutyCycleActuator(platform::ThrottleState& t) : throttle_(t), original_(t.run_fraction()) {}
   std::string name() const override { return "duty"; }
   std::string unit() const override { return "fraction"; }
   bool hardware() const override { return false; }
@@ -63,13 +63,13 @@ class DutyCycleActuator final : public Actuator {
   void restore() override { throttle_.set_run_fraction(original_, throttle_.duty_period()); }
 
  private:
-  ThrottleState& throttle_;
+  platform::ThrottleState& throttle_;
   double original_;
 };
 
 class WorkerCountActuator final : public Actuator {
  public:
-  explicit WorkerCountActuator(ThrottleState& t) : throttle_(t), original_(t.active_workers()) {}
+  explicit WorkerCountActuator(platform::ThrottleState& t) : throttle_(t), original_(t.active_workers()) {}
   std::string name() const override { return "workers"; }
   std::string unit() const override { return "workers"; }
   bool hardware() const override { return false; }
@@ -84,7 +84,7 @@ class WorkerCountActuator final : public Actuator {
   void restore() override { throttle_.set_active_workers(original_); }
 
  private:
-  ThrottleState& throttle_;
+  platform::ThrottleState& throttle_;
   std::size_t original_;
 };
 
@@ -256,11 +256,11 @@ void cpufreq_actuator(const SysfsRoot& root, CapJournal& journal, std::vector<Pr
 
 }  // namespace
 
-std::unique_ptr<Actuator> make_duty_cycle_actuator(ThrottleState& throttle) {
+std::unique_ptr<Actuator> make_duty_cycle_actuator(platform::ThrottleState& throttle) {
   return std::make_unique<DutyCycleActuator>(throttle);
 }
 
-std::unique_ptr<Actuator> make_worker_count_actuator(ThrottleState& throttle) {
+std::unique_ptr<Actuator> make_worker_count_actuator(platform::ThrottleState& throttle) {
   return std::make_unique<WorkerCountActuator>(throttle);
 }
 

@@ -43,7 +43,7 @@ Series ChunkedSeries::slice(double t0, double t1) const {
   return s;
 }
 
-Sampler::Sampler(std::vector<Sensor*> sensors, std::vector<const WorkCounters*> counters,
+Sampler::Sampler(std::vector<Sensor*> sensors, std::vector<const platform::WorkCounters*> counters,
                  SamplerConfig config)
     : sensors_(std::move(sensors)),
       counters_(std::move(counters)),

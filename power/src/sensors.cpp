@@ -6,8 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "joulebench/platform/topology.hpp"
 #include "joulebench/power/sensor.hpp"
-#include "joulebench/power/topology.hpp"
 
 namespace joulebench::power {
 namespace {
@@ -385,8 +385,8 @@ SensorSet discover_sensors(const DiscoveryOptions& options) {
   add(perf_sensors(options.root, set.probes));
   add(hwmon_sensors(options.root, set.probes));
   if (options.nvml) add(nvml_sensors(set.probes));
-  const PowerModel model =
-      options.calibration ? load_power_model(*options.calibration) : generic_power_model(topology().cores);
+  const PowerModel model = options.calibration ? load_power_model(*options.calibration)
+                                               : generic_power_model(platform::topology().cores);
   auto estimated = estimated_cpu_sensor(options.root, model);
   std::string error = estimated->read().error;
   set.probes.push_back(

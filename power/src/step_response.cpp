@@ -6,15 +6,6 @@
 
 namespace joulebench::power {
 
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const double pos = std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(values.size() - 1);
-  const auto lo = static_cast<std::size_t>(pos);
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
-}
-
 namespace {
 
 // 1.4826 x median absolute deviation: a sigma that a few preempted samples cannot inflate.
@@ -50,7 +41,8 @@ StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>
   m.band_pct = 100.0 * band / scale;
   double extreme = m.after;
   std::optional<std::size_t> last_outside, last_in_hold;
-  const std::pair<double, std::optional<double>*> crossings[] = {{0.1, &m.react_ms}, {0.5, &m.t50_ms}, {0.9, &m.t90_ms}};
+  const std::pair<double, std::optional<double>*> crossings[] = {
+      {0.1, &m.react_ms}, {0.5, &m.t50_ms}, {0.9, &m.t90_ms}};
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (t[i] < t_cmd || t[i] > t_end) continue;
     last_in_hold = i;

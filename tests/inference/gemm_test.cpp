@@ -8,9 +8,9 @@
 #include <random>
 #include <thread>
 
-#include "joulebench/power/throttle.hpp"
-#include "joulebench/power/topology.hpp"
-#include "joulebench/power/work_counters.hpp"
+#include "joulebench/platform/throttle.hpp"
+#include "joulebench/platform/topology.hpp"
+#include "joulebench/platform/work_counters.hpp"
 
 namespace joulebench::inference {
 namespace {
@@ -187,9 +187,9 @@ TEST_P(GemmKernelTest, PauseMidGemmThenResumeGivesTheSameResult) {
   plain.blocking = {8, 32, kernel().nr};
   ASSERT_TRUE(gemm(p.act, *p.weights, uninterrupted.data(), 200, ep, plain));
 
-  power::WorkerArena arena(2, true);
-  power::ThrottleState throttle(2);
-  power::WorkCounters flops(2, "flop");
+  platform::WorkerArena arena(2, true);
+  platform::ThrottleState throttle(2);
+  platform::WorkCounters flops(2, "flop");
   GemmContext ctx;
   ctx.arena = &arena;
   ctx.throttle = &throttle;
@@ -216,9 +216,9 @@ TEST_P(GemmKernelTest, WorkerCapLeavesTilesToTheActiveWorkers) {
   GemmContext plain;
   plain.blocking = {8, 32, kernel().nr};
   ASSERT_TRUE(gemm(p.act, *p.weights, want.data(), 300, ep, plain));
-  power::WorkerArena arena(2, true);
-  power::ThrottleState throttle(2);
-  power::WorkCounters flops(2, "flop");
+  platform::WorkerArena arena(2, true);
+  platform::ThrottleState throttle(2);
+  platform::WorkCounters flops(2, "flop");
   throttle.set_active_workers(1);
   GemmContext ctx;
   ctx.arena = &arena;

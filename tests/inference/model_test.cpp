@@ -6,7 +6,7 @@
 
 #include <thread>
 
-#include "joulebench/power/preemption.hpp"
+#include "joulebench/platform/preemption.hpp"
 
 namespace joulebench::inference {
 namespace {
@@ -100,7 +100,7 @@ TEST(InferenceWorkload, CountsFlopsRecordsLatenciesAndPauses) {
   std::jthread run([&] { w.run(stop.get_token()); });
   for (int i = 0; i < 500 && w.counters().total() == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  const auto stats = power::measure_preemption(w, 5, std::chrono::milliseconds(10));
+  const auto stats = platform::measure_preemption(w, 5, std::chrono::milliseconds(10));
   EXPECT_EQ(stats.latencies_ms.size(), 5u);
   // Under a worker cap of 1 inference goes on (on the caller's slot) instead of stalling.
   w.throttle().set_active_workers(1);

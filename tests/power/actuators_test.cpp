@@ -26,7 +26,7 @@ Actuator& named(std::vector<std::unique_ptr<Actuator>>& all, const std::string& 
 }
 
 TEST(SoftwareActuators, DutyAndWorkersSteerTheThrottle) {
-  ThrottleState t(4);
+  platform::ThrottleState t(4);
   auto duty = make_duty_cycle_actuator(t);
   auto workers = make_worker_count_actuator(t);
   EXPECT_FALSE(duty->hardware());

@@ -107,7 +107,8 @@ namespace {
 // integrated into an energy counter as a real RAPL zone would report it.
 class SimulatedPackage final : public Sensor {
  public:
-  explicit SimulatedPackage(const ThrottleState& t) : throttle_(t), last_(std::chrono::steady_clock::now()) {}
+  explicit SimulatedPackage(const platform::ThrottleState& t)
+      : throttle_(t), last_(std::chrono::steady_clock::now()) {}
   std::string name() const override { return "sim:package"; }
   std::string domain() const override { return "package"; }
   Provenance provenance() const override { return Provenance::measured; }
@@ -124,13 +125,13 @@ class SimulatedPackage final : public Sensor {
   }
 
  private:
-  const ThrottleState& throttle_;
+  const platform::ThrottleState& throttle_;
   std::chrono::steady_clock::time_point last_;
   double watts_ = 120, joules_ = 0;
 };
 
 TEST(CapController, HoldsAWattTargetByDrivingTheDutyCycle) {
-  ThrottleState throttle(2);
+  platform::ThrottleState throttle(2);
   SimulatedPackage sensor(throttle);
   auto duty = make_duty_cycle_actuator(throttle);
   Sampler sampler({&sensor}, {});  // the sensor's one reader; the controller reads its series

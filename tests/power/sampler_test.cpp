@@ -84,7 +84,7 @@ TEST(Sampler, HundredSensorsCostNothingUntilRead) {
 
 TEST(Sampler, StatsReportRateAndGaps) {
   CountingSensor sensor;
-  WorkCounters counters(1, "unit");
+  platform::WorkCounters counters(1, "unit");
   Sampler sampler({&sensor}, {&counters});
   sampler.start();
   std::this_thread::sleep_for(200ms);

@@ -11,9 +11,9 @@
 #include "build_info.hpp"
 #include "joulebench/inference/gemm.hpp"
 #include "joulebench/miner/kernel.hpp"
+#include "joulebench/platform/cpu_features.hpp"
+#include "joulebench/platform/topology.hpp"
 #include "joulebench/power/actuator.hpp"
-#include "joulebench/power/cpu_features.hpp"
-#include "joulebench/power/topology.hpp"
 
 namespace joulebench::suite {
 namespace {
@@ -62,9 +62,9 @@ json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, cons
   ::uname(&u);
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  const auto& topo = power::topology();
+  const auto& topo = platform::topology();
   json machine{{"hostname", host},
-               {"cpu", power::cpu_brand()},
+               {"cpu", platform::cpu_brand()},
                {"microcode", cpuinfo_field(o.root, "microcode")},
                {"kernel", std::string(u.sysname) + " " + u.release},
                {"governor", power::read_text(o.root("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"))
@@ -95,27 +95,29 @@ json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, cons
                      {"gemm_bf16", std::string(inference::find_gemm_kernel(inference::DType::bf16).name)},
                      {"gemm_int8", std::string(inference::find_gemm_kernel(inference::DType::int8).name)}};
   const Timing t = o.quick ? Timing::quick() : Timing{};
-  json method{{"quick", o.quick},
-              {"idle_s", t.idle_s},
-              {"warmup", "windows of " + std::to_string(t.warm_window_s) +
-                             " s until the CV of throughput < 2% and of power < 5% over 4 windows, at most " +
-                             std::to_string(t.warm_max_s) + " s"},
-              {"measure_window_s", t.measure_window_s},
-              {"repeats", t.repeats},
-              {"level_window_s", t.level_window_s},
-              {"step_hold_s", t.step_hold_s},
-              {"step_repeats", t.step_repeats},
-              {"sampler_period_ms_requested", 1.0},
-              {"step_to", o.step_levels},
-              {"throughput_signal",
-               "work counters sampled at 1 kHz (achieved rate per workload under sampler.achieved_hz); step "
-               "signals are rates over 20 ms windows for the duty cycle (two duty periods) and 5 ms for other "
-               "actuators"},
-              {"settling", "within max(5%, 3 sigma of the signal's own noise at the new level) of the new level "
-                           "and staying there; t10 (react), t50, t90 of the transition"},
-              {"notes", o.quick ? "quick run: short windows, below METHOD.md's minimum durations"
-                                : "measured time per workload below MLPerf's 60 s where repeats x window < "
-                                  "60 s; see measured_seconds"}};
+  json method{
+      {"quick", o.quick},
+      {"idle_s", t.idle_s},
+      {"warmup", "windows of " + std::to_string(t.warm_window_s) +
+                     " s until the CV of throughput < 2% and of power < 5% over 4 windows, at most " +
+                     std::to_string(t.warm_max_s) + " s"},
+      {"measure_window_s", t.measure_window_s},
+      {"repeats", t.repeats},
+      {"level_window_s", t.level_window_s},
+      {"step_hold_s", t.step_hold_s},
+      {"step_repeats", t.step_repeats},
+      {"sampler_period_ms_requested", 1.0},
+      {"step_to", o.step_levels},
+      {"throughput_signal",
+       "work counters sampled at 1 kHz (achieved rate per workload under sampler.achieved_hz); step "
+       "signals are rates over 20 ms windows for the duty cycle (two duty periods) and 5 ms for other "
+       "actuators"},
+      {"settling",
+       "within max(5%, 3 sigma of the signal's own noise at the new level) of the new level "
+       "and staying there; t10 (react), t50, t90 of the transition"},
+      {"notes", o.quick ? "quick run: short windows, below METHOD.md's minimum durations"
+                        : "measured time per workload below MLPerf's 60 s where repeats x window < "
+                          "60 s; see measured_seconds"}};
   return {{"schema", "joulebench/1"},
           {"tool", cli::tool_json()},
           {"complete", false},

@@ -10,8 +10,8 @@
 #include <numeric>
 #include <thread>
 
+#include "joulebench/platform/topology.hpp"
 #include "joulebench/power/actuator.hpp"
-#include "joulebench/power/topology.hpp"
 #include "power_setup.hpp"
 #include "signals.hpp"
 #include "suite/machine.hpp"
@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 
 // The actuators to sweep for one workload: its own software throttles, and the machine's
 // hardware limits when allowed. `owned` keeps the software ones alive.
-std::vector<power::Actuator*> actuators_for(Run& run, power::Workload& w,
+std::vector<power::Actuator*> actuators_for(Run& run, platform::Workload& w,
                                             std::vector<std::unique_ptr<power::Actuator>>& owned) {
   std::vector<power::Actuator*> out;
   for (const std::string& name : run.o.actuators) {
@@ -91,10 +91,11 @@ double planned_seconds(const RunOptions& o, const Timing& t) {
       4 * t.warm_window_s + t.repeats * t.measure_window_s + 2 * t.overhead_pairs * t.overhead_window_s;
   for (const auto& a : o.actuators) {
     const double levels = static_cast<double>(
-        a == "workers" ? std::min(o.levels.size(), power::topology().cores) : o.levels.size());
+        a == "workers" ? std::min(o.levels.size(), platform::topology().cores) : o.levels.size());
     per_workload += levels * (t.level_settle_s + t.level_window_s);
-    const double depths = static_cast<double>(
-        a == "workers" ? std::min(o.step_levels.size(), power::topology().cores - 1) : o.step_levels.size());
+    const double depths =
+        static_cast<double>(a == "workers" ? std::min(o.step_levels.size(), platform::topology().cores - 1)
+                                           : o.step_levels.size());
     if (a == "duty" || a == "workers") per_workload += depths * t.step_repeats * 2.5 * t.step_hold_s;
   }
   return t.idle_s + per_workload * static_cast<double>(o.workloads.size());

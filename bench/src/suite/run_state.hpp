@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
+#include "joulebench/platform/workload.hpp"
 #include "joulebench/power/actuator.hpp"
 #include "joulebench/power/sampler.hpp"
-#include "joulebench/power/workload.hpp"
 #include "suite/load.hpp"
 #include "suite/progress.hpp"
 #include "suite/run.hpp"
@@ -68,7 +68,7 @@ struct Subject {
   /// Work units done by [t0, t1] per second, from the 1 kHz counter.
   [[nodiscard]] double rate(double t0, double t1) const;
 
-  std::unique_ptr<power::Workload> workload;
+  std::unique_ptr<platform::Workload> workload;
   power::Sampler sampler;
   std::stop_source stop;
   std::jthread runner;

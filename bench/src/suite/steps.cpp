@@ -4,9 +4,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "joulebench/platform/throttle.hpp"
 #include "joulebench/power/controller.hpp"
 #include "joulebench/power/step_response.hpp"
-#include "joulebench/power/throttle.hpp"
 #include "suite/outputs.hpp"
 #include "suite/run_state.hpp"
 
@@ -17,7 +17,8 @@ namespace {
 // rate is read over two whole periods; every other actuator changes the rate itself, which 5 ms
 // windows of the 1 kHz counters resolve (tens of mining batches or GEMM tile steps each).
 double signal_window_s(const power::Actuator& a) {
-  if (a.name() == "duty") return 2 * std::chrono::duration<double>(power::ThrottleState::kDefaultDutyPeriod).count();
+  if (a.name() == "duty")
+    return 2 * std::chrono::duration<double>(platform::ThrottleState::kDefaultDutyPeriod).count();
   return 0.005;
 }
 
@@ -69,7 +70,8 @@ std::vector<double> depths_for(const power::Actuator& a, const std::vector<doubl
   for (double level : levels) {
     double v = std::clamp(level * a.max(), a.min(), a.max());
     if (a.unit() == "workers") v = std::clamp(std::round(v), a.min(), a.max());
-    if (v < a.max() - 1e-9 && std::none_of(out.begin(), out.end(), [&](double x) { return std::fabs(x - v) < 1e-9; }))
+    if (v < a.max() - 1e-9 &&
+        std::none_of(out.begin(), out.end(), [&](double x) { return std::fabs(x - v) < 1e-9; }))
       out.push_back(v);
   }
   return out;
@@ -137,12 +139,15 @@ void steps(Run& run, Subject& s, power::Actuator& a, json& out) {
       j.update(aggregate_steps(m, ""));
       if (run.measured()) {
         j.update(aggregate_steps(dir == 0 ? r.down_w : r.up_w, "power_"));
-        const auto interval = power::observed_update_interval(s.sampler.sensor_series(0, s.sampler.now() - 5, INFINITY));
+        const auto interval =
+            power::observed_update_interval(s.sampler.sensor_series(0, s.sampler.now() - 5, INFINITY));
         j["power_sensor_interval_ms"] = interval ? json(*interval * 1e3) : json();
       } else {
-        for (const char* k : {"power_react_ms", "power_settle_ms", "power_sensor_interval_ms"}) j[k] = nullptr;
-        j["power_note"] = "no power step: energy is estimated from /proc/stat ticks, which say nothing of how fast "
-                          "power follows a cap";
+        for (const char* k : {"power_react_ms", "power_settle_ms", "power_sensor_interval_ms"})
+          j[k] = nullptr;
+        j["power_note"] =
+            "no power step: energy is estimated from /proc/stat ticks, which say nothing of how fast "
+            "power follows a cap";
       }
       j["energy_kind"] = run.energy_kind;
       out.push_back(j);
@@ -158,7 +163,8 @@ json watt_target_step(Run& run, Subject& s, power::Actuator& duty, double full_w
   std::vector<std::size_t> primary(run.sensors.primary.size());
   std::iota(primary.begin(), primary.end(), 0);
   const power::PiConfig pi;
-  power::CapController controller([&] { return power::recent_watts(s.sampler, primary, pi.period_s); }, duty, pi);
+  power::CapController controller([&] { return power::recent_watts(s.sampler, primary, pi.period_s); }, duty,
+                                  pi);
   const double t_cmd = s.sampler.now();
   controller.start(target);
   run.wait(hold);

@@ -6,7 +6,7 @@
 
 #include "joulebench/inference/model.hpp"
 #include "joulebench/miner/miner.hpp"
-#include "joulebench/power/memory.hpp"
+#include "joulebench/platform/memory.hpp"
 #include "signals.hpp"
 
 namespace joulebench::suite {
@@ -34,7 +34,7 @@ inference::ModelSpec workload_spec(const std::string& name) {
 
 std::vector<std::string> default_workloads() { return {"sha256d", "ffn-b1", "ffn-b32"}; }
 
-std::unique_ptr<power::Workload> make_workload(const std::string& name, std::size_t threads, bool pin) {
+std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::size_t threads, bool pin) {
   if (name == "sha256d") {
     miner::MinerConfig c;
     c.header = miner::parse_header_hex(kMiningHeader);
@@ -46,7 +46,7 @@ std::unique_ptr<power::Workload> make_workload(const std::string& name, std::siz
   }
   const inference::ModelSpec spec = workload_spec(name);
   return std::make_unique<inference::InferenceWorkload>(
-      spec, nullptr, threads == 0 ? power::topology().cores : threads, pin, cli::interrupt_token());
+      spec, nullptr, threads == 0 ? platform::topology().cores : threads, pin, cli::interrupt_token());
 }
 
 nlohmann::json workload_inputs(const std::string& name) {
@@ -66,12 +66,12 @@ void validate_workload_name(const std::string& name) {
   if (name == "sha256d") return;
   const inference::ModelSpec spec = workload_spec(name);
   // Before any stage runs: a model that cannot fit is refused now, not minutes into the run.
-  power::require_memory(static_cast<std::uint64_t>(spec.memory_bytes()), "workload " + name,
-                        std::to_string(spec.parameter_count()) + " parameters",
-                        "use smaller widths, fewer layers or a smaller batch");
+  platform::require_memory(static_cast<std::uint64_t>(spec.memory_bytes()), "workload " + name,
+                           std::to_string(spec.parameter_count()) + " parameters",
+                           "use smaller widths, fewer layers or a smaller batch");
 }
 
-std::vector<double> latencies_ms(const power::Workload& w, std::chrono::steady_clock::time_point from,
+std::vector<double> latencies_ms(const platform::Workload& w, std::chrono::steady_clock::time_point from,
                                  std::chrono::steady_clock::time_point to) {
   if (const auto* inf = dynamic_cast<const inference::InferenceWorkload*>(&w))
     return inf->latencies_ms(from, to);

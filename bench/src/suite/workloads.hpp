@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "joulebench/power/workload.hpp"
+#include "joulebench/platform/workload.hpp"
 
 namespace joulebench::suite {
 
 /// Throws std::invalid_argument naming the unknown workload and the known ones.
-std::unique_ptr<power::Workload> make_workload(const std::string& name, std::size_t threads, bool pin);
+std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::size_t threads, bool pin);
 /// Per-inference latencies (ms) that completed within [from, to]; empty for non-inference workloads.
-std::vector<double> latencies_ms(const power::Workload& w, std::chrono::steady_clock::time_point from,
+std::vector<double> latencies_ms(const platform::Workload& w, std::chrono::steady_clock::time_point from,
                                  std::chrono::steady_clock::time_point to);
 /// Throws std::invalid_argument if `name` would not make a workload (without building it).
 void validate_workload_name(const std::string& name);

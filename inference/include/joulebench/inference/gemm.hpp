@@ -14,11 +14,11 @@
 
 #include "joulebench/inference/dtype.hpp"
 
-namespace joulebench::power {
+namespace joulebench::platform {
 class ThrottleState;
 class WorkCounters;
 class WorkerArena;
-}  // namespace joulebench::power
+}  // namespace joulebench::platform
 
 namespace joulebench::inference {
 
@@ -113,9 +113,9 @@ struct Epilogue {
 
 /// Where a GEMM runs and whom it answers to. All optional.
 struct GemmContext {
-  power::WorkerArena* arena = nullptr;       ///< null: the calling thread only
-  power::ThrottleState* throttle = nullptr;  ///< checked between tile steps (tile x KC)
-  power::WorkCounters* counters = nullptr;   ///< flops added per tile step, by worker slot
+  platform::WorkerArena* arena = nullptr;       ///< null: the calling thread only
+  platform::ThrottleState* throttle = nullptr;  ///< checked between tile steps (tile x KC)
+  platform::WorkCounters* counters = nullptr;   ///< flops added per tile step, by worker slot
   Blocking blocking;
   std::stop_token stop;  ///< ends a throttled wait early
 };

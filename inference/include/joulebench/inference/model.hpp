@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "joulebench/inference/gemm.hpp"
-#include "joulebench/power/topology.hpp"
-#include "joulebench/power/workload.hpp"
+#include "joulebench/platform/topology.hpp"
+#include "joulebench/platform/workload.hpp"
 
 namespace joulebench::inference {
 
@@ -49,7 +49,7 @@ std::vector<std::pair<std::string, std::string>> model_presets();
 class Model {
  public:
   /// `kernel`: null for the fastest of the spec's dtype on this CPU. Checks the memory the spec
-  /// needs first (std::invalid_argument naming need and availability); throws power::Cancelled
+  /// needs first (std::invalid_argument naming need and availability); throws platform::Cancelled
   /// when `stop` fires while building, calibrating or running the reference.
   explicit Model(const ModelSpec& spec, const GemmKernelInfo* kernel = nullptr, std::stop_token stop = {});
   ~Model();
@@ -99,7 +99,7 @@ class Model {
 
 /// The model as a throttleable workload: forward passes back to back on a pinned arena,
 /// counting flops per tile step and recording each inference's latency.
-class InferenceWorkload final : public power::Workload {
+class InferenceWorkload final : public platform::Workload {
  public:
   InferenceWorkload(const ModelSpec& spec, const GemmKernelInfo* kernel, std::size_t threads, bool pin,
                     std::stop_token stop = {});
@@ -107,8 +107,8 @@ class InferenceWorkload final : public power::Workload {
   [[nodiscard]] std::string name() const override;
   [[nodiscard]] std::string unit() const override { return "inference"; }
   [[nodiscard]] std::string kernel() const override { return std::string(model_.kernel().name); }
-  power::ThrottleState& throttle() override { return throttle_; }
-  [[nodiscard]] const power::WorkCounters& counters() const override { return flops_; }
+  platform::ThrottleState& throttle() override { return throttle_; }
+  [[nodiscard]] const platform::WorkCounters& counters() const override { return flops_; }
   [[nodiscard]] double counts_per_unit() const override { return model_.spec().flops_per_inference(); }
   [[nodiscard]] std::size_t workers() const override { return arena_.threads(); }
   void run(std::stop_token stop) override;
@@ -125,9 +125,9 @@ class InferenceWorkload final : public power::Workload {
 
  private:
   Model model_;
-  power::WorkerArena arena_;
-  power::ThrottleState throttle_;
-  power::WorkCounters flops_;
+  platform::WorkerArena arena_;
+  platform::ThrottleState throttle_;
+  platform::WorkCounters flops_;
   std::vector<float> input_, output_;
   struct Completion {
     std::chrono::steady_clock::time_point end;

@@ -13,7 +13,7 @@
 #include "joulebench/miner/block_header.hpp"
 #include "joulebench/miner/coinbase.hpp"
 #include "joulebench/miner/kernel.hpp"
-#include "joulebench/power/workload.hpp"
+#include "joulebench/platform/workload.hpp"
 
 namespace joulebench::miner {
 
@@ -49,7 +49,7 @@ struct MiningResult {
 
 /// Validates the config (throws std::invalid_argument naming the bad value) and self-tests the
 /// kernel (throws std::runtime_error on a mismatch) at construction.
-class Miner final : public power::Workload {
+class Miner final : public platform::Workload {
  public:
   explicit Miner(MinerConfig config);
   ~Miner() override;
@@ -57,12 +57,12 @@ class Miner final : public power::Workload {
   /// Mines until the count is done, the duration passes or `stop` is requested.
   MiningResult mine(std::stop_token stop = {});
 
-  // power::Workload
+  // platform::Workload
   [[nodiscard]] std::string name() const override { return "sha256d"; }
   [[nodiscard]] std::string unit() const override { return "hash"; }
   [[nodiscard]] std::string kernel() const override { return std::string(kernel_->name); }
-  power::ThrottleState& throttle() override { return throttle_; }
-  [[nodiscard]] const power::WorkCounters& counters() const override { return counters_; }
+  platform::ThrottleState& throttle() override { return throttle_; }
+  [[nodiscard]] const platform::WorkCounters& counters() const override { return counters_; }
   void run(std::stop_token stop) override { last_ = mine(std::move(stop)); }
   [[nodiscard]] std::size_t workers() const override { return threads_; }
   [[nodiscard]] const MiningResult& last_result() const { return last_; }
@@ -78,8 +78,8 @@ class Miner final : public power::Workload {
   MinerConfig config_;
   const KernelInfo* kernel_;
   std::size_t threads_;
-  power::ThrottleState throttle_;
-  power::WorkCounters counters_;
+  platform::ThrottleState throttle_;
+  platform::WorkCounters counters_;
   MiningResult last_;
 };
 

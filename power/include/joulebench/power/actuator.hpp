@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "joulebench/platform/throttle.hpp"
 #include "joulebench/power/journal.hpp"
 #include "joulebench/power/sensor.hpp"
 #include "joulebench/power/sysfs.hpp"
-#include "joulebench/power/throttle.hpp"
 
 namespace joulebench::power {
 
@@ -42,9 +42,9 @@ class Actuator {
 };
 
 /// Workers run `value` (0.05..1) of every duty period.
-std::unique_ptr<Actuator> make_duty_cycle_actuator(ThrottleState& throttle);
+std::unique_ptr<Actuator> make_duty_cycle_actuator(platform::ThrottleState& throttle);
 /// Only workers 0..value-1 run (1..workers).
-std::unique_ptr<Actuator> make_worker_count_actuator(ThrottleState& throttle);
+std::unique_ptr<Actuator> make_worker_count_actuator(platform::ThrottleState& throttle);
 
 /// Hardware actuators found under `root` (powercap constraint limits, cpufreq, NVML limits).
 /// Each journals to `journal` before its first write. Probes report the ones unavailable.

@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "joulebench/platform/work_counters.hpp"
 #include "joulebench/power/sensor.hpp"
-#include "joulebench/power/work_counters.hpp"
 
 namespace joulebench::power {
 
@@ -65,7 +65,8 @@ struct SamplerStats {
 
 class Sampler {
  public:
-  Sampler(std::vector<Sensor*> sensors, std::vector<const WorkCounters*> counters, SamplerConfig config = {});
+  Sampler(std::vector<Sensor*> sensors, std::vector<const platform::WorkCounters*> counters,
+          SamplerConfig config = {});
   ~Sampler();
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
@@ -99,7 +100,7 @@ class Sampler {
   void take_sample(bool all_sensors);
 
   std::vector<Sensor*> sensors_;
-  std::vector<const WorkCounters*> counters_;
+  std::vector<const platform::WorkCounters*> counters_;
   SamplerConfig config_;
   std::vector<double> interval_s_;
   std::chrono::steady_clock::time_point epoch_;

@@ -6,6 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "joulebench/platform/stats.hpp"
+
 namespace joulebench::power {
 
 struct StepMetrics {
@@ -42,7 +44,6 @@ StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>
 void rate_series(const std::vector<double>& t, const std::vector<double>& counts, double window_s,
                  std::vector<double>& t_out, std::vector<double>& rate_out);
 
-/// p-th percentile (0..100), linear interpolation; 0 for an empty input.
-double percentile(std::vector<double> values, double p);
+using platform::percentile;
 
 }  // namespace joulebench::power

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 /// One padded slot per worker: the owner adds with a relaxed store (no lock prefix), readers
 /// sum relaxed loads, so sampling never slows the workers.
@@ -40,4 +40,4 @@ class WorkCounters {
   std::unique_ptr<Slot[]> slots_;
 };
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 struct MemoryAvailable {
   std::uint64_t bytes = 0;
@@ -24,4 +24,4 @@ std::string format_bytes(double bytes);
 void require_memory(std::uint64_t needed, const std::string& what, const std::string& detail,
                     const std::string& fix);
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

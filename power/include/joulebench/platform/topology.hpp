@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 /// Physical layout of this machine as hwloc sees it. Loaded once; cheap to query.
 struct Topology {
@@ -55,4 +55,4 @@ class WorkerArena {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <vector>
 
-#include "joulebench/power/workload.hpp"
+#include "joulebench/platform/workload.hpp"
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 struct PreemptionStats {
   std::vector<double> latencies_ms;  ///< one per trial
@@ -20,4 +20,4 @@ struct PreemptionStats {
 PreemptionStats measure_preemption(Workload& workload, int trials,
                                    std::chrono::microseconds settle = std::chrono::milliseconds(30));
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

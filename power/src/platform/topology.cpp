@@ -1,5 +1,5 @@
 // hwloc topology, thread pinning, and the pinned oneTBB worker arena.
-#include "joulebench/power/topology.hpp"
+#include "joulebench/platform/topology.hpp"
 
 #include <hwloc.h>
 #include <tbb/blocked_range.h>
@@ -7,11 +7,13 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_scheduler_observer.h>
+#include <optional>
+#include <thread>
 
 #include <mutex>
 #include <sstream>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 namespace {
 
 // hwloc's topology handle lives for the whole process: pinning needs it on every arena entry.
@@ -111,13 +113,43 @@ bool pin_current_thread_to_core(std::size_t core) {
   return ok;
 }
 
+// oneTBB's worker pool is process-wide and its max_allowed_parallelism is the smallest of all
+// live global_control objects, so one per arena would let the smallest arena cap every other
+// (two workloads side by side, as the site runs them). One control holds the sum of the threads
+// of all live arenas instead (at least the hardware's), replaced whenever an arena comes or goes.
+class ParallelismLimit {
+ public:
+  static ParallelismLimit& instance() {
+    static ParallelismLimit limit;
+    return limit;
+  }
+  void add(std::ptrdiff_t threads) {
+    std::lock_guard lock(mutex_);
+    total_ += threads;
+    control_.reset();
+    const auto hardware = static_cast<std::ptrdiff_t>(std::max(1u, std::thread::hardware_concurrency()));
+    control_.emplace(tbb::global_control::max_allowed_parallelism,
+                     static_cast<std::size_t>(std::max(total_, hardware)));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::ptrdiff_t total_ = 0;
+  std::optional<tbb::global_control> control_;
+};
+
 struct WorkerArena::Impl {
-  Impl(std::size_t threads, bool pin)
-      : limit(tbb::global_control::max_allowed_parallelism, threads), arena(static_cast<int>(threads), 1) {
+  Impl(std::size_t threads, bool pin) : threads(threads), arena(static_cast<int>(threads), 1) {
+    ParallelismLimit::instance().add(static_cast<std::ptrdiff_t>(threads));
     arena.initialize();
     if (pin) observer = std::make_unique<PinningObserver>(arena);
   }
-  tbb::global_control limit;
+  ~Impl() {
+    observer.reset();
+    arena.terminate();
+    ParallelismLimit::instance().add(-static_cast<std::ptrdiff_t>(threads));
+  }
+  std::size_t threads;
   tbb::task_arena arena;
   std::unique_ptr<PinningObserver> observer;
 };
@@ -149,4 +181,4 @@ std::size_t WorkerArena::current_slot() {
   return slot < 0 ? 0 : static_cast<std::size_t>(slot);
 }
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

@@ -3,7 +3,7 @@
 
 #include <string>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 /// Instruction sets a kernel may need. Each is true only when the CPU reports it AND the OS has
 /// enabled the register state it uses (XGETBV), so a kernel picked from here cannot fault.
@@ -31,4 +31,4 @@ const CpuFeatures& cpu_features();
 /// The CPU's marketing name from CPUID (e.g. "AMD EPYC 9R45"), trimmed.
 std::string cpu_brand();
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

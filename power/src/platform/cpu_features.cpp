@@ -1,12 +1,12 @@
 // CPUID/XGETBV probe: a feature counts only if the OS saves its registers on context switch.
-#include "joulebench/power/cpu_features.hpp"
+#include "joulebench/platform/cpu_features.hpp"
 
 #include <cpuid.h>
 
 #include <cstdint>
 #include <cstring>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 namespace {
 
 struct CpuidRegs {
@@ -76,4 +76,4 @@ std::string cpu_brand() {
   return first == std::string::npos ? std::string("unknown x86-64") : s.substr(first, last - first + 1);
 }
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

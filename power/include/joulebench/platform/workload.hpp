@@ -6,10 +6,10 @@
 #include <stop_token>
 #include <string>
 
-#include "joulebench/power/throttle.hpp"
-#include "joulebench/power/work_counters.hpp"
+#include "joulebench/platform/throttle.hpp"
+#include "joulebench/platform/work_counters.hpp"
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 /// Thrown by long set-up work (building a large model) when its stop token fires, so a signal
 /// is honoured before the first unit of work, not after minutes of preparation.
@@ -38,4 +38,4 @@ class Workload {
   virtual void run(std::stop_token stop) = 0;
 };
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

@@ -1,5 +1,5 @@
 // Available memory from the kernel's own accounting and the process limits.
-#include "joulebench/power/memory.hpp"
+#include "joulebench/platform/memory.hpp"
 
 #include <sys/resource.h>
 
@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 namespace {
 
 std::uint64_t meminfo_available() {
@@ -86,4 +86,4 @@ void require_memory(std::uint64_t needed, const std::string& what, const std::st
                               m.source + "); " + fix);
 }
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <stop_token>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 /// Pause / run-fraction / active-worker state shared by a workload's workers and the actuators
 /// that drive it. Setters may be called from any thread; `await_turn` is the workers' checkpoint.
@@ -84,4 +84,4 @@ class ThrottleState {
   std::condition_variable_any changed_;
 };
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

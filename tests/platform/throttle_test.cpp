@@ -1,5 +1,5 @@
 // ThrottleState on its own: state encoding, parking, duty cycling and stop release.
-#include "joulebench/power/throttle.hpp"
+#include "joulebench/platform/throttle.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <chrono>
 #include <thread>
 
-#include "joulebench/power/work_counters.hpp"
+#include "joulebench/platform/work_counters.hpp"
 
-namespace joulebench::power {
+namespace joulebench::platform {
 namespace {
 
 using namespace std::chrono_literals;
@@ -92,4 +92,4 @@ TEST(WorkCounters, SumsPerWorkerSlots) {
 }
 
 }  // namespace
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

@@ -1,10 +1,10 @@
 // ThrottleState: lock-free fast path, mutex + condition variable only while throttled.
-#include "joulebench/power/throttle.hpp"
+#include "joulebench/platform/throttle.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 ThrottleState::ThrottleState(std::size_t workers)
     : workers_(workers),
@@ -95,4 +95,4 @@ bool ThrottleState::await_turn_slow(std::size_t worker, const std::stop_token& s
   }
 }
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

@@ -1,9 +1,9 @@
 // WorkCounters: padded per-worker slots summed on read.
-#include "joulebench/power/work_counters.hpp"
+#include "joulebench/platform/work_counters.hpp"
 
 #include <utility>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 WorkCounters::WorkCounters(std::size_t workers, std::string unit)
     : workers_(workers), unit_(std::move(unit)), slots_(std::make_unique<Slot[]>(workers)) {}
@@ -14,4 +14,4 @@ std::uint64_t WorkCounters::total() const noexcept {
   return sum;
 }
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform

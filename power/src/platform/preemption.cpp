@@ -1,13 +1,13 @@
 // measure_preemption: pause, then poll the counters until they have been still for `settle`.
-#include "joulebench/power/preemption.hpp"
+#include "joulebench/platform/preemption.hpp"
 
-#include "joulebench/power/step_response.hpp"
+#include "joulebench/platform/stats.hpp"
 
 #include <algorithm>
 #include <random>
 #include <thread>
 
-namespace joulebench::power {
+namespace joulebench::platform {
 
 PreemptionStats measure_preemption(Workload& workload, int trials, std::chrono::microseconds settle) {
   using clock = std::chrono::steady_clock;
@@ -40,4 +40,4 @@ PreemptionStats measure_preemption(Workload& workload, int trials, std::chrono::
   return stats;
 }
 
-}  // namespace joulebench::power
+}  // namespace joulebench::platform
