@@ -110,6 +110,10 @@ TEST(ResultsSchema, LoadRejectsOtherSchemasAndGarbage) {
   tree.write("/bad.json", "{not json");
   EXPECT_THROW(load_results(tree.root() / "bad.json"), std::runtime_error);
   EXPECT_THROW(load_results(tree.root() / "missing.json"), std::runtime_error);
+  // Found by fuzzing: two workloads of one name made a run regress against itself in compare.
+  json twice = sample_results(1, 1, 1);
+  twice["workloads"].push_back(twice["workloads"][0]);
+  EXPECT_THROW(load_results(save(tree, "twice.json", twice)), std::runtime_error);
 }
 
 TEST(Compare, RegressionImprovementNoiseAndIncompatibleFiles) {

@@ -6,11 +6,13 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "joulebench/power/step_response.hpp"
 #include "joulebench/power/sysfs.hpp"
 #include "json_out.hpp"
+#include "suite/planner.hpp"
 
 namespace joulebench::suite {
 namespace {
@@ -203,8 +205,12 @@ json load_results(const fs::path& file_or_dir) {
   if (!field(j, "workloads").is_array())
     throw std::runtime_error(file.string() + " has no 'workloads' list; it is not a joulebench result");
   check_types(j, "", "", file);
+  std::set<std::string> names;  // readers pair workloads by name
   for (const auto& w : j["workloads"]) {
     if (!field(w, "name").is_string()) throw std::runtime_error(file.string() + ": a workload has no name");
+    if (!names.insert(w["name"].get<std::string>()).second)
+      throw std::runtime_error(file.string() + ": two workloads are named '" + w["name"].get<std::string>() +
+                               "'; a run measures each workload once");
   }
   return j;
 }
@@ -224,31 +230,48 @@ void record_step_series(json& rows, const std::string& workload, const std::stri
 
 std::string curves_csv(const json& results, bool with_header) {
   std::string out =
-      with_header ? "host,workload,unit,actuator,level,setting,in_force,achieved_level,watts,energy_ok,energy_kind,"
-                    "sensor,throughput_per_s,joules_per_unit_gross,joules_per_unit_net,latency_p50_ms,"
-                    "latency_p99_ms,cap_binding_fraction,quick\n"
-                  : "";
+      with_header
+          ? "host,workload,unit,actuator,level,setting,in_force,achieved_level,watts,energy_ok,energy_kind,"
+            "sensor,throughput_per_s,joules_per_unit_gross,joules_per_unit_net,latency_p50_ms,"
+            "latency_p99_ms,cap_binding_fraction,quick\n"
+          : "";
   const json host = field(results, "machine").value("hostname", "");
   for (const auto& w : field(results, "workloads")) {
     for (const auto& p : w.value("curve", json::array())) {
       out +=
           row({host, field(w, "name"), field(w, "unit"), field(p, "actuator"), field(p, "level"),
                field(p, "setting"), at(p, "cap", "in_force"), field(p, "achieved_level"), field(p, "watts"),
-               field(p, "energy_ok"), field(p, "energy_kind"),
-               field(results, "energy_sensor"), field(p, "throughput_per_s"),
-               at(p, "joules_per_unit", "gross"), at(p, "joules_per_unit", "net"), at(p, "latency_ms", "p50"),
-               at(p, "latency_ms", "p99"), field(p, "cap_binding_fraction"), field(results, "quick")});
+               field(p, "energy_ok"), field(p, "energy_kind"), field(results, "energy_sensor"),
+               field(p, "throughput_per_s"), at(p, "joules_per_unit", "gross"),
+               at(p, "joules_per_unit", "net"), at(p, "latency_ms", "p50"), at(p, "latency_ms", "p99"),
+               field(p, "cap_binding_fraction"), field(results, "quick")});
     }
   }
   return out;
 }
 
 std::string steps_csv(const json& results, bool with_header) {
-  static const char* const kColumns[] = {
-      "actuator",        "direction",     "from",          "to",          "to_level",       "repeats",
-      "react_ms",        "react_ms_p95",  "t50_ms",        "t90_ms",      "settle_ms",      "settle_ms_p95",
-      "overshoot_pct",   "unsettled",     "noise_pct",     "band_pct",    "signal_window_ms", "power_react_ms",
-      "power_settle_ms", "power_sensor_interval_ms",       "energy_kind"};
+  static const char* const kColumns[] = {"actuator",
+                                         "direction",
+                                         "from",
+                                         "to",
+                                         "to_level",
+                                         "repeats",
+                                         "react_ms",
+                                         "react_ms_p95",
+                                         "t50_ms",
+                                         "t90_ms",
+                                         "settle_ms",
+                                         "settle_ms_p95",
+                                         "overshoot_pct",
+                                         "unsettled",
+                                         "noise_pct",
+                                         "band_pct",
+                                         "signal_window_ms",
+                                         "power_react_ms",
+                                         "power_settle_ms",
+                                         "power_sensor_interval_ms",
+                                         "energy_kind"};
   std::string out;
   if (with_header) {
     out = "host,workload";
@@ -273,6 +296,9 @@ void write_outputs(const fs::path& dir, const json& results, const json& timeser
   for (const auto& r : timeseries) ts += row({r[0], r[1], r[2], r[3], r[4], r[5], r[6]});
   power::write_file_atomically(dir / "steps_timeseries.csv", ts);
   power::write_file_atomically(dir / "report.html", render_report(results, timeseries));
+  if (field(results, "site").is_null())
+    power::write_file_atomically(dir / "planner.json",
+                                 cli::json_text(planner_from_results(results), 2) + "\n");
   write_results_json(dir, results);
 }
 
