@@ -59,6 +59,8 @@ std::vector<double> levels_from(const std::string& text, const std::string& opti
   return out;
 }
 
+}  // namespace
+
 // The files a run writes; a directory holding any of them holds results.
 constexpr const char* kResultFiles[] = {"results.json",         "curves.csv",  "steps.csv",
                                         "steps_timeseries.csv", "report.html", "planner.json"};
@@ -90,8 +92,6 @@ void make_room_for_results(const std::filesystem::path& dir, bool force) {
   for (const auto& f : old) std::filesystem::rename(dir / f, aside / f);
   std::fprintf(stderr, "joulebench: moved the earlier results (%s) into %s\n", names.c_str(), aside.c_str());
 }
-
-}  // namespace
 
 int cmd_run(const std::vector<std::string>& argv) {
   const Args a(argv,

@@ -1,6 +1,7 @@
 // The joulebench subcommands; each returns the process exit code.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,10 @@ int cmd_compare(const std::vector<std::string>& args);
 int cmd_merge(const std::vector<std::string>& args);
 int cmd_calibrate(const std::vector<std::string>& args);
 int cmd_report(const std::vector<std::string>& args);
+int cmd_site(const std::vector<std::string>& args);
+int cmd_plan(const std::vector<std::string>& args);
+/// Refuses (UsageError) to write into a directory holding an earlier run's results; with
+/// `force` moves them into DIR/previous-<time>/ first.
+void make_room_for_results(const std::filesystem::path& dir, bool force);
 
 }  // namespace joulebench::cli

@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
       {"hash", cmd_hash},   {"mine", cmd_mine},           {"kernels", cmd_kernels}, {"gemm", cmd_gemm},
       {"infer", cmd_infer}, {"sensors", cmd_sensors},     {"power", cmd_power},     {"measure", cmd_measure},
       {"cap", cmd_cap},     {"restore", cmd_restore},     {"run", cmd_run},         {"compare", cmd_compare},
-      {"merge", cmd_merge}, {"calibrate", cmd_calibrate}, {"report", cmd_report}};
+      {"merge", cmd_merge}, {"calibrate", cmd_calibrate}, {"report", cmd_report},   {"site", cmd_site},
+      {"plan", cmd_plan}};
   const auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "joulebench: error: unknown command '%s'; run `joulebench help` for the list\n",

@@ -144,13 +144,22 @@ double Model::verify_tolerance() const {
 }
 
 bool Model::forward(const float* input, float* output, GemmContext& ctx) {
-  const int batch = spec_.batch;
-  std::memcpy(x_.data(), input, x_.size() * 4);
+  return forward(input, output, spec_.batch, ctx);
+}
+
+bool Model::forward(const float* input, float* output, int rows, GemmContext& ctx) {
+  if (rows < 1 || rows > spec_.batch)
+    throw std::invalid_argument("forward of " + std::to_string(rows) + " rows: the model holds 1.." +
+                                std::to_string(spec_.batch));
+  const int batch = rows;
+  const std::size_t width = static_cast<std::size_t>(spec_.dims.front());
+  std::memcpy(x_.data(), input, static_cast<std::size_t>(rows) * width * 4);
   for (std::size_t li = 0; li < layers_.size(); ++li) {
     const Layer& l = *layers_[li];
     const bool first_in_block = li == 0 || layers_[li - 1]->last_in_block;
     if (first_in_block)
-      convert_activations(spec_.dtype, x_.data(), x_.size(), l.in_quant, hidden_[li].data());
+      convert_activations(spec_.dtype, x_.data(), static_cast<std::size_t>(rows) * width, l.in_quant,
+                          hidden_[li].data());
     const Activations a{hidden_[li].data(), batch, l.in, l.in_quant};
     Epilogue ep;
     ep.bias = spec_.bias ? l.bias.data() : nullptr;
@@ -243,13 +252,17 @@ void InferenceWorkload::run(std::stop_token stop) {
 }
 
 bool InferenceWorkload::forward(const float* input, float* output, std::stop_token stop) {
+  return forward(input, output, model_.spec().batch, std::move(stop));
+}
+
+bool InferenceWorkload::forward(const float* input, float* output, int rows, std::stop_token stop) {
   GemmContext ctx;
   ctx.arena = &arena_;
   ctx.throttle = &throttle_;
   ctx.counters = &flops_;
   ctx.stop = std::move(stop);
   bool done = false;
-  arena_.execute([&] { done = model_.forward(input, output, ctx); });
+  arena_.execute([&] { done = model_.forward(input, output, rows, ctx); });
   return done;
 }
 

@@ -151,7 +151,11 @@ MiningResult Miner::mine(std::stop_token external) {
   {
     Deadline deadline(config_.duration_s, stop);
     platform::WorkerArena arena(threads_, config_.pin);
-    arena.run_each([&](std::size_t i) { workers[i]->run(i, stop.get_token(), throttle_, counters_); });
+    arena.run_each([&](std::size_t i) {
+      std::optional<platform::BackgroundPriority> behind;
+      if (config_.background) behind.emplace();
+      workers[i]->run(i, stop.get_token(), throttle_, counters_);
+    });
   }
   MiningResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

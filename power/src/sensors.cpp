@@ -131,6 +131,39 @@ class EstimatedCpuSensor final : public Sensor {
   double watts_ = 0, joules_ = 0;
 };
 
+// Integrates the model over the busy-worker count, read each time (left rectangles).
+class WorkerActivitySensor final : public Sensor {
+ public:
+  WorkerActivitySensor(PowerModel model, std::vector<BusyWorkers> sources, std::size_t cores)
+      : model_(std::move(model)), sources_(std::move(sources)), cores_(static_cast<double>(cores)) {}
+  std::string name() const override { return "estimated:workers"; }
+  std::string domain() const override { return "cpu"; }
+  Provenance provenance() const override { return Provenance::estimated; }
+  bool is_counter() const override { return true; }
+  std::chrono::microseconds update_interval() const override { return 1ms; }
+  std::string path() const override {
+    return "this process's running workers (model: " + model_.source + ")";
+  }
+  SensorReading read() override {
+    const auto now = std::chrono::steady_clock::now();
+    if (started_) joules_ += watts_ * std::chrono::duration<double>(now - last_).count();
+    double busy = 0;
+    for (const auto& s : sources_) busy += s();
+    watts_ = model_.idle_watts + model_.active_watts_per_core * std::clamp(busy, 0.0, cores_);
+    last_ = now;
+    started_ = true;
+    return {true, joules_, {}};
+  }
+
+ private:
+  PowerModel model_;
+  std::vector<BusyWorkers> sources_;
+  double cores_;
+  bool started_ = false;
+  std::chrono::steady_clock::time_point last_;
+  double watts_ = 0, joules_ = 0;
+};
+
 std::string zone_name(const fs::path& zone) {
   return printable(read_text(zone / "name").value_or(zone.filename().string()));
 }
@@ -370,6 +403,11 @@ PrimarySelection select_primary(const std::vector<std::unique_ptr<Sensor>>& sens
     out.rule += "; plus NVML GPU energy (a GPU is in use)";
   }
   return out;
+}
+
+std::unique_ptr<Sensor> worker_activity_sensor(const PowerModel& model, std::vector<BusyWorkers> sources,
+                                               std::size_t cores) {
+  return std::make_unique<WorkerActivitySensor>(model, std::move(sources), cores);
 }
 
 std::unique_ptr<Sensor> estimated_cpu_sensor(const SysfsRoot& root, const PowerModel& model) {

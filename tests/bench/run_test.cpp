@@ -69,7 +69,8 @@ TEST(RunQuick, EndToEndWritesEveryFileWithLabelledEnergy) {
       EXPECT_TRUE(p.contains("cap"));
     }
     for (const auto& s : w["steps"]) {
-      for (const char* k : {"to_level", "t50_ms", "t90_ms", "band_pct", "signal_window_ms", "sample_period_ms"})
+      for (const char* k :
+           {"to_level", "t50_ms", "t90_ms", "band_pct", "signal_window_ms", "sample_period_ms"})
         EXPECT_TRUE(s.contains(k)) << k;
       if (s["actuator"] == "duty") duty_depths.insert(s["to_level"].get<double>());
       if (j["energy_kind"] == "estimated") {
@@ -131,6 +132,61 @@ TEST(RunQuick, ForceMovesEarlierResultsAsideInsteadOfMixing) {
   ASSERT_FALSE(aside.empty());
   EXPECT_EQ(tree.read("/out/" + aside.filename().string() + "/results.json"), "{\"old\": true}");
   EXPECT_EQ(tree.read("/out/" + aside.filename().string() + "/curves.csv"), "old");
+}
+
+// `site --quick` with a 40% budget cut in the middle and a planner to check against: the site
+// section has every figure the issue names, each watt figure labelled.
+TEST(SiteQuick, WritesTheSiteSectionWithBudgetStepsAndPlanCheck) {
+  FakeTree tree;
+  tree.write("/cut.csv", "time_s,budget\n2,60%\n3,100%\n");
+  json front1{{"name", "ffn-b1-fp32"}, {"unit", "inference"}, {"batch", 1}, {"actuators", json::array()}};
+  front1["full"] = {
+      {"throughput_per_s", 170.0}, {"watts", 18.0}, {"latency_ms", {{"p50", 6.0}, {"p99", 8.0}}}};
+  json front32 = front1;
+  front32["name"] = "ffn-b32-fp32";
+  front32["batch"] = 32;
+  front32["full"]["throughput_per_s"] = 45.0;
+  json duty{{"name", "duty"},
+            {"levels", json::array({json{{"level", 1.0}, {"throughput_per_s", 2e7}, {"watts", 19.0}}})}};
+  json back{{"name", "sha256d"},
+            {"unit", "hash"},
+            {"actuators", json::array({duty})},
+            {"full", {{"throughput_per_s", 2e7}, {"watts", 19.0}}}};
+  tree.write("/planner/planner.json", json{{"schema", "joulebench-planner/1"},
+                                           {"energy_kind", "estimated"},
+                                           {"idle_watts", 11.0},
+                                           {"workloads", json::array({front1, front32, back})}}
+                                          .dump());
+  const auto out = tree.root() / "site";
+  const auto r = testing::run_cli("site --quick --no-progress --duration 4 --budget 100% --budget-schedule " +
+                                  (tree.root() / "cut.csv").string() + " --planner " +
+                                  (tree.root() / "planner").string() + " --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json j = load_results(out);
+  EXPECT_TRUE(j["complete"].get<bool>());
+  const json& site = j["site"];
+  for (const char* phase : {"alone", "corun"}) {
+    for (const char* q : {"p50", "p99", "p999", "slo_attainment"})
+      EXPECT_TRUE(site["front"]["latency_ms"][phase][q].is_number()) << phase << " " << q;
+    EXPECT_GT(site["back"]["units_per_s"][phase].get<double>(), 0) << phase;
+  }
+  EXPECT_TRUE(site["back"].contains("spare_harvested"));
+  for (const char* k : {"mean", "std", "peak", "over_budget_fraction", "over_budget_joules"})
+    EXPECT_TRUE(site["power"]["corun"].contains(k)) << k;
+  EXPECT_TRUE(site["power"].contains("std_with_back"));
+  EXPECT_TRUE(site["power"].contains("std_without_back"));
+  ASSERT_EQ(site["budget_steps"].size(), 2u);
+  EXPECT_NEAR(
+      site["budget_steps"][0]["to_watts"].get<double>() / site["budget_steps"][0]["from_watts"].get<double>(),
+      0.6, 1e-9);
+  for (const auto& step : site["budget_steps"]) EXPECT_TRUE(step.contains("time_to_within_ms"));
+  EXPECT_EQ(site["plan"]["predicted"]["front"]["batch_time_ms"]["fitted_from"].size(), 2u);
+  EXPECT_TRUE(site["plan"]["error_pct"].contains("site_watts"));
+  expect_labelled(j, "results");
+  const auto html = tree.read("/site/report.html");
+  EXPECT_NE(html.find("Site"), std::string::npos);
+  EXPECT_NE(r.output.find(j["energy_kind"].get<std::string>() == "measured" ? "measured" : "ESTIMATED"),
+            std::string::npos);
 }
 
 // A run holding a (fake) RAPL cap, ended by SIGHUP, puts the limit back and exits 129.

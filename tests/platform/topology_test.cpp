@@ -2,6 +2,8 @@
 // arena's size no longer caps the other's).
 #include "joulebench/platform/topology.hpp"
 
+#include <sched.h>
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -28,6 +30,29 @@ TEST(WorkerArena, TwoArenasRunAllTheirThreadsSideBySide) {
   b.join();
   EXPECT_EQ(arrived.load(), 4);
   EXPECT_EQ(met.load(), 4) << "the 1-thread arena capped the 3-thread one";
+}
+
+}  // namespace
+}  // namespace joulebench::platform
+
+namespace joulebench::platform {
+namespace {
+
+TEST(BackgroundPriority, IdlesTheCallingThreadOnlyAndRestoresIt) {
+  const int before = sched_getscheduler(0);
+  std::thread([] {
+    BackgroundPriority behind;
+    if (!behind.active()) GTEST_SKIP() << "the OS refused SCHED_IDLE here";
+    EXPECT_EQ(sched_getscheduler(0), SCHED_IDLE);
+  }).join();
+  EXPECT_EQ(sched_getscheduler(0), before);  // another thread's scope never touches this one
+  {
+    BackgroundPriority behind;
+    if (behind.active()) {
+      EXPECT_EQ(sched_getscheduler(0), SCHED_IDLE);
+    }
+  }
+  EXPECT_EQ(sched_getscheduler(0), before);
 }
 
 }  // namespace

@@ -39,11 +39,11 @@ std::string cpuinfo_field(const power::SysfsRoot& root, const std::string& key) 
 
 // Every limiter we can read: software throttles are per workload (listed in the curves); here
 // the machine's own limits, whose values must be the same before and after.
-json limiters(const RunOptions& o) {
+json limiters(const power::SysfsRoot& root) {
   json out = json::array();
-  power::CapJournal journal(power::CapJournal::default_path(o.root), o.root);
+  power::CapJournal journal(power::CapJournal::default_path(root), root);
   std::vector<power::Probe> probes;
-  (void)power::hardware_actuators(o.root, journal, probes, o.root.is_real());
+  (void)power::hardware_actuators(root, journal, probes, root.is_real());
   for (const auto& p : probes) {
     out.push_back({{"name", p.name},
                    {"unit", p.unit},
@@ -56,18 +56,17 @@ json limiters(const RunOptions& o) {
 
 }  // namespace
 
-json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, const std::string& energy_kind,
-                      const std::string& energy_sensor) {
+json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors) {
   utsname u{};
   ::uname(&u);
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   const auto& topo = platform::topology();
-  json machine{{"hostname", host},
+  json machine{{"hostname", power::printable(host)},
                {"cpu", platform::cpu_brand()},
-               {"microcode", cpuinfo_field(o.root, "microcode")},
+               {"microcode", cpuinfo_field(root, "microcode")},
                {"kernel", std::string(u.sysname) + " " + u.release},
-               {"governor", power::read_text(o.root("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"))
+               {"governor", power::read_text(root("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"))
                                 .value_or("none (no cpufreq)")},
                {"cores", topo.cores},
                {"pus", topo.pus},
@@ -94,6 +93,18 @@ json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, cons
                      {"gemm_fp32", std::string(inference::find_gemm_kernel(inference::DType::fp32).name)},
                      {"gemm_bf16", std::string(inference::find_gemm_kernel(inference::DType::bf16).name)},
                      {"gemm_int8", std::string(inference::find_gemm_kernel(inference::DType::int8).name)}};
+  return {{"tool", cli::tool_json()},
+          {"started_at", now_iso()},
+          {"machine", machine},
+          {"kernels", kernels},
+          {"power_source", sources},
+          {"power_source_unavailable", unavailable},
+          {"primary_rule", sensors.primary_rule},
+          {"limiters", {{"before", limiters(root)}}}};
+}
+
+json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, const std::string& energy_kind,
+                      const std::string& energy_sensor) {
   const Timing t = o.quick ? Timing::quick() : Timing{};
   json method{
       {"quick", o.quick},
@@ -118,24 +129,19 @@ json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, cons
       {"notes", o.quick ? "quick run: short windows, below METHOD.md's minimum durations"
                         : "measured time per workload below MLPerf's 60 s where repeats x window < "
                           "60 s; see measured_seconds"}};
-  return {{"schema", "joulebench/1"},
-          {"tool", cli::tool_json()},
-          {"complete", false},
-          {"quick", o.quick},
-          {"started_at", now_iso()},
-          {"machine", machine},
-          {"kernels", kernels},
-          {"energy_kind", energy_kind},
-          {"energy_sensor", energy_sensor},
-          {"power_source", sources},
-          {"power_source_unavailable", unavailable},
-          {"method", method},
-          {"limiters", {{"before", limiters(o)}}},
-          {"workloads", json::array()}};
+  json r{{"schema", "joulebench/1"},
+         {"complete", false},
+         {"quick", o.quick},
+         {"energy_kind", energy_kind},
+         {"energy_sensor", energy_sensor},
+         {"method", method},
+         {"workloads", json::array()}};
+  r.update(disclosure(o.root, sensors));
+  return r;
 }
 
 void finish_results(json& results, const RunOptions& o, bool complete) {
-  results["limiters"]["after"] = limiters(o);
+  results["limiters"]["after"] = limiters(o.root);
   results["finished_at"] = now_iso();
   results["complete"] = complete;
   results["interrupted"] = !complete;

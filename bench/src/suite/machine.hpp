@@ -12,6 +12,9 @@ namespace joulebench::suite {
 /// method, limiters before, empty workloads, complete = false.
 nlohmann::json results_skeleton(const RunOptions& o, const power::SensorSet& sensors,
                                 const std::string& energy_kind, const std::string& energy_sensor);
+/// What any results document discloses about the machine and the tool: `tool`, `machine`,
+/// `kernels`, `power_source`, `power_source_unavailable`, `limiters.before`, `started_at`.
+nlohmann::json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors);
 /// Adds limiters after, end time and `complete`.
 void finish_results(nlohmann::json& results, const RunOptions& o, bool complete);
 

@@ -78,7 +78,8 @@ power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, doubl
 }
 
 Subject::Subject(Run& run, const std::string& name)
-    : workload(make_workload(name, run.o.threads, run.o.pin)), sampler(run.sensors.primary, {&workload->counters()}) {
+    : workload(make_workload(name, run.o.threads, run.o.pin)),
+      sampler(run.sensors.primary, {&workload->counters()}) {
   sampler.start();
   runner = std::jthread([this] { workload->run(stop.get_token()); });
 }
@@ -92,7 +93,8 @@ Subject::~Subject() {
 
 double Subject::rate(double t0, double t1) const {
   const auto counts = sampler.counter_series(0, t0, t1);
-  return (power::value_at(counts, t1) - power::value_at(counts, t0)) / (t1 - t0) / workload->counts_per_unit();
+  return (power::value_at(counts, t1) - power::value_at(counts, t0)) / (t1 - t0) /
+         workload->counts_per_unit();
 }
 
 Window Subject::window(const Run& run, double t0, double t1) const {
@@ -123,7 +125,8 @@ json window_json(const Run& run, const Window& w) {
          {"energy_kind", run.energy_kind},
          {"energy_ok", w.energy_ok}};
   if (!w.latencies.empty()) {
-    j["latency_ms"] = {{"p50", power::percentile(w.latencies, 50)}, {"p99", power::percentile(w.latencies, 99)}};
+    j["latency_ms"] = {{"p50", power::percentile(w.latencies, 50)},
+                       {"p99", power::percentile(w.latencies, 99)}};
   }
   return j;
 }
@@ -174,14 +177,12 @@ json warm_up(Run& run, Subject& s) {
     }
   }
   const auto last4 = [](const std::vector<double>& v) {
-    return std::vector<double>(v.end() - std::min<std::ptrdiff_t>(4, static_cast<std::ptrdiff_t>(v.size())), v.end());
+    return std::vector<double>(v.end() - std::min<std::ptrdiff_t>(4, static_cast<std::ptrdiff_t>(v.size())),
+                               v.end());
   };
-  return {{"seconds", t - start},
-          {"steady", steady},
-          {"windows", thr.size()},
-          {"cv_throughput", cv(last4(thr))},
-          {"cv_watts", cv(last4(watts))},
-          {"energy_kind", run.energy_kind}};
+  return {{"seconds", t - start},         {"steady", steady},
+          {"windows", thr.size()},        {"cv_throughput", cv(last4(thr))},
+          {"cv_watts", cv(last4(watts))}, {"energy_kind", run.energy_kind}};
 }
 
 void measure(Run& run, Subject& s, json& wj) {
@@ -209,7 +210,9 @@ void measure(Run& run, Subject& s, json& wj) {
     lat.insert(lat.end(), w.latencies.begin(), w.latencies.end());
     run.progress.set_rates(w.throughput, w.watts, run.energy_kind);
   }
-  const auto median_or_null = [](const std::vector<double>& v) { return v.empty() ? json() : json(power::percentile(v, 50)); };
+  const auto median_or_null = [](const std::vector<double>& v) {
+    return v.empty() ? json() : json(power::percentile(v, 50));
+  };
   wj["repeats"] = repeats;
   wj["throughput_per_s"] = power::percentile(thr, 50);
   wj["watts"] = median_or_null(watts);
@@ -226,7 +229,8 @@ void measure(Run& run, Subject& s, json& wj) {
                   {"energy_kind", run.energy_kind}};
   // The noise of 100 ms throughput bins at full speed: what tells a cap that binds from noise.
   wj["throughput_bin_noise_pct"] = robust_noise_pct(bins);
-  if (!lat.empty()) wj["latency_ms"] = {{"p50", power::percentile(lat, 50)}, {"p99", power::percentile(lat, 99)}};
+  if (!lat.empty())
+    wj["latency_ms"] = {{"p50", power::percentile(lat, 50)}, {"p99", power::percentile(lat, 99)}};
   wj["measured_seconds"] = run.timing.measure_window_s * static_cast<double>(thr.size());
   wj["background"] = load_total(load);
 }
@@ -279,7 +283,8 @@ std::vector<double> settings_for(const power::Actuator& a, const std::vector<dou
 // Software caps: a 100 ms bin is bound when its rate is at or under what the level allows,
 // within 3 sigma of the bins' measured noise. A level whose allowance cannot be told from full
 // speed within that noise (and 100%, which is no cap) has no binding figure, and says why.
-void software_binding(json& p, const std::vector<double>& bins, double full_rate, double noise_pct, double level) {
+void software_binding(json& p, const std::vector<double>& bins, double full_rate, double noise_pct,
+                      double level) {
   const double sigma = 3 * noise_pct / 100.0;
   p["achieved_level"] = full_rate > 0 ? json(power::percentile(bins, 50) / full_rate) : json();
   if (level >= 1.0 - 1e-9) {
@@ -293,8 +298,10 @@ void software_binding(json& p, const std::vector<double>& bins, double full_rate
     p["cap_binding_note"] = "the level is within 3 sigma of the measured noise of full speed";
     return;
   }
-  const auto bound = std::count_if(bins.begin(), bins.end(), [&](double r) { return r <= allowed * (1 + sigma); });
-  p["cap_binding_fraction"] = bins.empty() ? json() : json(static_cast<double>(bound) / static_cast<double>(bins.size()));
+  const auto bound =
+      std::count_if(bins.begin(), bins.end(), [&](double r) { return r <= allowed * (1 + sigma); });
+  p["cap_binding_fraction"] =
+      bins.empty() ? json() : json(static_cast<double>(bound) / static_cast<double>(bins.size()));
 }
 
 // Watt caps: share of 100 ms power bins at or above 95% of the cap.
@@ -329,13 +336,23 @@ void sweep(Run& run, Subject& s, power::Actuator& a, const json& full, json& cur
     p["setting"] = setting;
     p["level"] = setting / a.max();
     p["cap"] = {{"requested", cap.requested}, {"in_force", cap.in_force}, {"warning", cap.warning}};
+    // Spread of the level's 100 ms bins, for error bars and for planners.
+    std::vector<double> watt_bins;
+    for (double t = t0; t + kBinS <= t1 + 1e-9; t += kBinS) {
+      const auto e = primary_energy(s.sampler, run.sensors.primary.size(), t, t + kBinS);
+      if (e.ok) watt_bins.push_back(e.watts);
+    }
+    const auto thr_bins = bin_rates(s, t0, t1);
+    p["spread"] = {{"throughput_per_s", stats_json(thr_bins)},
+                   {"watts", w.energy_ok ? stats_json(watt_bins) : json()},
+                   {"energy_kind", run.energy_kind}};
     if (a.unit() == "W") {
       p["cap_binding_fraction"] = w.energy_ok ? power_binding(run, s, t0, t1, setting) : json();
     } else if (a.hardware()) {
       p["cap_binding_fraction"] = nullptr;
       p["cap_binding_note"] = "a frequency cap: the running frequency is not sampled";
     } else {
-      software_binding(p, bin_rates(s, t0, t1), full_rate, noise_pct, setting / a.max());
+      software_binding(p, thr_bins, full_rate, noise_pct, setting / a.max());
     }
     curve.push_back(p);
     run.progress.set_rates(w.throughput, w.watts, run.energy_kind);

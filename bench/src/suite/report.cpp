@@ -125,23 +125,25 @@ std::string workload_section(const json& w, const json& results, const json& tim
   s << "<h2>" << esc(w.value("name", "?")) << " <small>" << esc(unit) << ", kernel "
     << esc(w.value("kernel", "?")) << ", " << w.value("threads", 0) << " threads</small></h2>";
   if (w.contains("throughput_per_s")) {
-    s << "<p>" << num(field(w, "throughput_per_s")) << " " << esc(unit) << "/s at " << num(field(w, "watts")) << " W"
-      << (est ? " (estimated)" : " (measured)") << "; " << num(field(field(w, "joules_per_unit"), "gross")) << " J/"
-      << esc(unit) << " gross, " << num(field(field(w, "joules_per_unit"), "net")) << " net" << (est ? " (estimated)" : "")
-      << ".</p>";
+    s << "<p>" << num(field(w, "throughput_per_s")) << " " << esc(unit) << "/s at " << num(field(w, "watts"))
+      << " W" << (est ? " (estimated)" : " (measured)") << "; "
+      << num(field(field(w, "joules_per_unit"), "gross")) << " J/" << esc(unit) << " gross, "
+      << num(field(field(w, "joules_per_unit"), "net")) << " net" << (est ? " (estimated)" : "") << ".</p>";
   }
   s << svg_chart("Throughput vs power" + tag, "watts" + std::string(est ? " (estimated)" : ""), unit + "/s",
                  l1);
   s << svg_chart("Energy per " + unit + " vs cap level" + tag, "cap level (% of max)",
                  "J/" + unit + std::string(est ? " (estimated)" : ""), l2);
-  const double hold_ms = 1e3 * field(results, "method").value("step_hold_s", 1.0);
+  const json& hold = field(field(results, "method"), "step_hold_s");
+  const double hold_ms = 1e3 * (hold.is_number() ? hold.get<double>() : 1.0);
   for (const auto& st : w.value("steps", json::array())) {
     if (st.value("direction", "") != "down") continue;
     const std::string a = field(st, "actuator");
     Line thr{"throughput", {}, {}, false};
     const json& level = field(st, "to_level");
     for (const auto& r : timeseries) {
-      if (r[0] == field(w, "name") && r[1] == a && level.is_number() && std::fabs(r[2].get<double>() - level.get<double>()) < 1e-9) {
+      if (r[0] == field(w, "name") && r[1] == a && level.is_number() &&
+          std::fabs(r[2].get<double>() - level.get<double>()) < 1e-9) {
         thr.x.push_back(r[3]);
         thr.y.push_back(r[4]);
       }
@@ -157,6 +159,81 @@ std::string workload_section(const json& w, const json& results, const json& tim
   return s.str();
 }
 
+std::string text_of(const json& j, const char* key, const std::string& fallback = "") {
+  const json& v = field(j, key);
+  return v.is_string() ? v.get<std::string>() : fallback;
+}
+
+std::string number_cell(const json& v) { return v.is_number() ? num(v.get<double>()) : "-"; }
+
+// Series of (t, y) from two parallel arrays of a site series object; null points are skipped.
+Line series_line(const std::string& name, const json& series, const char* key, bool points = false) {
+  Line l{name, {}, {}, points};
+  const json& t = field(series, "t_s");
+  const json& y = field(series, key);
+  for (std::size_t i = 0; i < t.size() && i < y.size(); ++i) {
+    if (!t[i].is_number() || !y[i].is_number()) continue;
+    l.x.push_back(t[i].get<double>());
+    l.y.push_back(y[i].get<double>());
+  }
+  return l;
+}
+
+Line latency_line(const std::string& name, const json& series) {
+  Line l{name, {}, {}, true};
+  for (const auto& r : field(series, "latency_ms")) {
+    if (!r.is_array() || r.size() < 2 || !r[0].is_number() || !r[1].is_number()) continue;
+    l.x.push_back(r[0].get<double>());
+    l.y.push_back(r[1].get<double>());
+  }
+  return l;
+}
+
+// Empirical CDF of the served requests' latency.
+Line latency_cdf(const std::string& name, const json& series) {
+  std::vector<double> ms = latency_line(name, series).y;
+  std::sort(ms.begin(), ms.end());
+  Line l{name, {}, {}, false};
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    l.x.push_back(ms[i]);
+    l.y.push_back(100.0 * static_cast<double>(i + 1) / static_cast<double>(ms.size()));
+  }
+  return l;
+}
+
+std::string site_section(const json& site, bool est) {
+  std::ostringstream s;
+  const json& front = field(site, "front");
+  const json& co = field(field(site, "series"), "corun");
+  const json& alone = field(field(site, "series"), "alone");
+  const std::string tag = est ? " (estimated)" : " (measured)";
+  s << "<h2>Site: " << esc(text_of(front, "workload", "?")) << " in front, sha256d behind</h2>";
+  s << "<table><tr><th></th><th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>SLO met</th><th>hashes/s</th>"
+       "<th>W mean</th><th>W std</th></tr>";
+  for (const char* phase : {"alone", "corun"}) {
+    const json& l = field(field(front, "latency_ms"), phase);
+    const json& p = field(field(site, "power"), std::string(phase) == "alone" ? "front_alone" : "corun");
+    s << "<tr><th>" << (std::string(phase) == "alone" ? "front alone" : "co-run") << "</th><td>"
+      << number_cell(field(l, "p50")) << "</td><td>" << number_cell(field(l, "p99")) << "</td><td>"
+      << number_cell(field(l, "p999")) << "</td><td>"
+      << (field(l, "slo_attainment").is_number() ? num(100 * l["slo_attainment"].get<double>()) + "%" : "-")
+      << "</td><td>" << number_cell(field(field(field(site, "back"), "units_per_s"), phase)) << "</td><td>"
+      << number_cell(field(p, "mean")) << "</td><td>" << number_cell(field(p, "std")) << "</td></tr>";
+  }
+  s << "</table>";
+  std::vector<Line> power{series_line("co-run" + tag, co, "watts"),
+                          series_line("front alone" + tag, alone, "watts")};
+  if (!field(co, "budget_watts").empty()) power.push_back(series_line("budget", co, "budget_watts"));
+  s << svg_chart("Site power over time", "s", "W" + tag, power);
+  s << svg_chart("Request latency over time", "s (arrival)", "ms",
+                 {latency_line("co-run", co), latency_line("front alone", alone)});
+  s << svg_chart("Hash rate over time (co-run)", "s", "hashes/s",
+                 {series_line("co-run", co, "hashes_per_s")});
+  s << svg_chart("Latency CDF", "ms", "% of requests",
+                 {latency_cdf("front alone", alone), latency_cdf("co-run", co)});
+  return s.str();
+}
+
 }  // namespace
 
 std::string render_report(const json& results, const json& timeseries) {
@@ -168,9 +245,9 @@ std::string render_report(const json& results, const json& timeseries) {
        ".marker{stroke:#888;stroke-dasharray:4 3}.mlabel{fill:#555}.warn{background:#fff3cd;padding:8px}"
        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px "
        "8px;text-align:right}</style></head><body>";
-  s << "<h1>joulebench report</h1><p>" << esc(field(results, "machine").value("cpu", "?")) << " &middot; "
-    << esc(field(results, "machine").value("hostname", "")) << " &middot; "
-    << esc(field(results, "machine").value("kernel", "")) << " &middot; "
+  s << "<h1>joulebench report</h1><p>" << esc(text_of(field(results, "machine"), "cpu", "?")) << " &middot; "
+    << esc(text_of(field(results, "machine"), "hostname")) << " &middot; "
+    << esc(text_of(field(results, "machine"), "kernel")) << " &middot; "
     << (results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)")
     << (results.value("quick", false) ? " &middot; quick run" : "") << "</p>";
   if (est) {
@@ -178,9 +255,11 @@ std::string render_report(const json& results, const json& timeseries) {
          "utilisation model ("
       << esc(results.value("energy_sensor", "")) << "), not measured.</p>";
   }
-  s << "<p>Idle " << num(field(results, "idle").value("watts", 0.0)) << " W"
-    << (est ? " (estimated)" : " (measured)") << ".</p>";
+  if (field(field(results, "idle"), "watts").is_number())
+    s << "<p>Idle " << num(results["idle"]["watts"].get<double>()) << " W"
+      << (est ? " (estimated)" : " (measured)") << ".</p>";
   for (const auto& w : field(results, "workloads")) s << workload_section(w, results, timeseries);
+  if (field(results, "site").is_object()) s << site_section(results["site"], est);
   s << "</body></html>\n";
   return s.str();
 }

@@ -17,6 +17,8 @@ constexpr const char* kMiningHeader =
     "00601d3455bb9fbd966b3ea2dc42d0c22722e4c0c1729fad17210100000000000000000055087fab0c8f3f89f8"
     "bcfd4df26c504d81b0a88e04907161838c0c53001af09135edbd64943805175e955e06";
 
+}  // namespace
+
 // "ffn-b1", "ffn-b1:int8" (a preset and a dtype) or a whole "mlp:..." spec.
 inference::ModelSpec workload_spec(const std::string& name) {
   try {
@@ -30,11 +32,10 @@ inference::ModelSpec workload_spec(const std::string& name) {
   }
 }
 
-}  // namespace
-
 std::vector<std::string> default_workloads() { return {"sha256d", "ffn-b1", "ffn-b32"}; }
 
-std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::size_t threads, bool pin) {
+std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::size_t threads, bool pin,
+                                                  BehindOptions behind) {
   if (name == "sha256d") {
     miner::MinerConfig c;
     c.header = miner::parse_header_hex(kMiningHeader);
@@ -42,6 +43,8 @@ std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::
     c.duration_s = 1e9;  // stopped by the suite long before (finite: a deadline must fit the clock)
     c.threads = threads;
     c.pin = pin;
+    if (behind.mining_batch != 0) c.batch = behind.mining_batch;
+    c.background = behind.background;
     return std::make_unique<miner::Miner>(c);
   }
   const inference::ModelSpec spec = workload_spec(name);
@@ -56,6 +59,7 @@ nlohmann::json workload_inputs(const std::string& name) {
             {"nonces", "from 0 upward, time field rolled per 2^32 nonces"}};
   const inference::ModelSpec spec = workload_spec(name);
   return {{"spec", spec.to_string()},
+          {"batch", spec.batch},
           {"weight_seed", spec.seed},
           {"input_seed", spec.seed + 7},  // Model::sample_input
           {"parameters", spec.parameter_count()},

@@ -2,17 +2,28 @@
 // optional dtype ("ffn-b1", "ffn-b32:int8", "mlp-small:bf16").
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "joulebench/inference/model.hpp"
 #include "joulebench/platform/workload.hpp"
 
 namespace joulebench::suite {
 
+/// The model of an inference workload name: "ffn-b1", "ffn-b1:int8" (a preset and a dtype) or a
+/// whole "mlp:..." spec. Throws std::invalid_argument naming the bad part.
+inference::ModelSpec workload_spec(const std::string& name);
 /// Throws std::invalid_argument naming the unknown workload and the known ones.
-std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::size_t threads, bool pin);
+/// How a workload runs behind another in one process (the site's back).
+struct BehindOptions {
+  std::uint32_t mining_batch = 0;  ///< nonces between throttle checks (0: the miner's default)
+  bool background = false;         ///< workers at background priority
+};
+std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::size_t threads, bool pin,
+                                                  BehindOptions behind = {});
 /// Per-inference latencies (ms) that completed within [from, to]; empty for non-inference workloads.
 std::vector<double> latencies_ms(const platform::Workload& w, std::chrono::steady_clock::time_point from,
                                  std::chrono::steady_clock::time_point to);

@@ -1,6 +1,8 @@
 // hwloc topology, thread pinning, and the pinned oneTBB worker arena.
 #include "joulebench/platform/topology.hpp"
 
+#include <sched.h>
+
 #include <hwloc.h>
 #include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
@@ -179,6 +181,22 @@ bool WorkerArena::inside() {
 std::size_t WorkerArena::current_slot() {
   const int slot = tbb::this_task_arena::current_thread_index();
   return slot < 0 ? 0 : static_cast<std::size_t>(slot);
+}
+
+BackgroundPriority::BackgroundPriority() {
+  sched_param param{};
+  policy_ = sched_getscheduler(0);
+  if (policy_ < 0 || sched_getparam(0, &param) != 0) return;
+  priority_ = param.sched_priority;
+  sched_param idle{};
+  active_ = sched_setscheduler(0, SCHED_IDLE, &idle) == 0;  // 0: this thread, not the process
+}
+
+BackgroundPriority::~BackgroundPriority() {
+  if (!active_) return;
+  sched_param param{};
+  param.sched_priority = priority_;
+  sched_setscheduler(0, policy_, &param);
 }
 
 }  // namespace joulebench::platform

@@ -57,6 +57,8 @@ class Model {
   /// One forward pass of `input` (batch x D0 fp32) into `output` (batch x Dn). False when the
   /// throttle's stop ended it early.
   bool forward(const float* input, float* output, GemmContext& ctx);
+  /// The same for the first `rows` rows only (1..batch): a dynamic batch of requests.
+  bool forward(const float* input, float* output, int rows, GemmContext& ctx);
   /// The same pass with the naive reference GEMM and the same roundings (the oracle).
   void reference_forward(const float* input, float* output) const;
 
@@ -115,6 +117,8 @@ class InferenceWorkload final : public platform::Workload {
   /// One forward pass on the workload's own arena and throttle: the path run() benchmarks, for
   /// verification (call it while run() is not running).
   bool forward(const float* input, float* output, std::stop_token stop = {});
+  /// The same for the first `rows` rows of the batch (a dynamic batch of requests).
+  bool forward(const float* input, float* output, int rows, std::stop_token stop = {});
 
   /// Latencies (ms) of the inferences completed by the last (or current) run().
   [[nodiscard]] std::vector<double> latencies_ms() const;

@@ -29,6 +29,7 @@ struct MinerConfig {
   std::uint32_t batch = 4096;              ///< nonces per throttle check / counter update
   std::optional<CoinbaseRoller> coinbase;  ///< roll the extranonce instead of the time
   std::size_t keep = 1000;                 ///< found nonces kept (all are counted): bounds memory
+  bool background = false;                 ///< workers at background priority (behind a front workload)
 };
 
 struct FoundNonce {

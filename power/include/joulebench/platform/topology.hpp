@@ -25,6 +25,24 @@ const Topology& topology();
 /// when the OS refuses, e.g. inside a restricted cpuset.
 bool pin_current_thread_to_core(std::size_t core);
 
+/// While alive, the calling thread runs at background priority (Linux SCHED_IDLE): any normal
+/// thread that wakes on its core preempts it at once instead of waiting out a time slice. Work
+/// that soaks up spare capacity behind a latency-sensitive workload runs this way. `active()` is
+/// false when the OS refused (the thread keeps its priority).
+class BackgroundPriority {
+ public:
+  BackgroundPriority();
+  ~BackgroundPriority();
+  BackgroundPriority(const BackgroundPriority&) = delete;
+  BackgroundPriority& operator=(const BackgroundPriority&) = delete;
+  [[nodiscard]] bool active() const { return active_; }
+
+ private:
+  bool active_ = false;
+  int policy_ = 0;
+  int priority_ = 0;
+};
+
 /// A fixed set of `threads` oneTBB workers, each pinned to its own core when `pin` is set,
 /// on which a workload runs its parallel loops.
 class WorkerArena {

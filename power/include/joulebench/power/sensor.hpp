@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -189,6 +190,15 @@ std::vector<std::unique_ptr<Sensor>> perf_sensors(const SysfsRoot& root, std::ve
 std::vector<std::unique_ptr<Sensor>> nvml_sensors(std::vector<Probe>& probes);
 /// The utilisation model over `<root>/proc/stat`.
 std::unique_ptr<Sensor> estimated_cpu_sensor(const SysfsRoot& root, const PowerModel& model);
+
+/// What this process knows exactly, at any rate it is read: how many of its own workers are
+/// running (not parked) right now. The estimated model over that signal instead of /proc/stat's
+/// 100 Hz ticks: P = idle + active_per_core x min(cores, busy workers). Still `estimated`, named
+/// "estimated:workers"; it sees only this process, so it is the site's signal when no sensor
+/// is readable, never a replacement for one.
+using BusyWorkers = std::function<double()>;
+std::unique_ptr<Sensor> worker_activity_sensor(const PowerModel& model, std::vector<BusyWorkers> sources,
+                                               std::size_t cores);
 
 /// A perf PMU energy event as described in sysfs (`events/<name>`, `.scale`, `.unit`).
 struct PmuEvent {

@@ -1,0 +1,62 @@
+// Curves for planners: planner.json (schema joulebench-planner/1, results/SCHEMA.md), written by
+// every `run` from its results, holds per workload and actuator the throughput and watts at each
+// level with their spread, J/unit, latency per level for inference and time-to-throttle by
+// depth; and the allocation `joulebench plan` computes from it: serve the inference demand,
+// give the rest of the budget to mining.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace joulebench::suite {
+
+/// Gives every object under `j` that holds a watts or joules figure and no `energy_kind` this
+/// one (where a figure came from is said next to it, everywhere).
+void label_energy(nlohmann::json& j, const std::string& energy_kind);
+
+/// Reads DIR/planner.json (or a planner file); throws std::invalid_argument naming the file and
+/// the problem.
+nlohmann::json load_planner(const std::string& dir_or_file);
+
+/// The planner document of a results document.
+nlohmann::json planner_from_results(const nlohmann::json& results);
+
+struct PlanRequest {
+  double budget_watts = 0;
+  double demand_per_s = 0;  ///< inference requests per second (rows of a batch)
+  std::optional<double> value_per_hash;
+  std::string front;  ///< inference workload name; empty: the first inference workload
+  std::string back = "sha256d";
+  /// The front's dynamic batching: largest batch (0: the batch the workload was run with) and how
+  /// long a batch waits for more requests after its first.
+  int max_batch = 0;
+  double batch_wait_s = 0;
+};
+
+/// A front's service time per batch of b requests, t(b) = fixed + per_row x b: fitted to the
+/// runs of one model at several batch sizes (the run's ffn-b1 and ffn-b32), so a plan holds at
+/// the batch a server really forms.
+struct BatchTime {
+  double fixed_s = 0, per_row_s = 0;
+  std::vector<std::string> fitted_from;
+  [[nodiscard]] double at(double rows) const { return fixed_s + per_row_s * rows; }
+};
+
+/// The front under an open Poisson stream of `rate` requests/s, batched greedily (a batch takes
+/// what has arrived, up to `max_batch`; an idle server waits `wait_s` after the first arrival):
+/// mean batch, share of time busy, and a p99 latency estimate (the batch in progress plus a
+/// batch at the 99th percentile of arrivals). `overloaded` when even full batches cannot keep up.
+struct FrontLoad {
+  double mean_batch = 0, busy_share = 0, p99_ms = 0;
+  bool overloaded = false;
+};
+FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait_s);
+
+/// The allocation: the front's share of the machine to serve the demand, its watts and its
+/// predicted p99 latency; the mining level that fits the rest of the budget, its hash rate and
+/// watts; the site's predicted watts. Throws std::invalid_argument when the planner document
+/// lacks what the request needs (naming it).
+nlohmann::json plan(const nlohmann::json& planner, const PlanRequest& request);
+
+}  // namespace joulebench::suite
