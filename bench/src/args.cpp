@@ -5,17 +5,47 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "joulebench/platform/suggest.hpp"
+
 namespace joulebench::cli {
 
+namespace {
+
+bool looks_like_number(const std::string& a) {
+  char* end = nullptr;
+  std::strtod(a.c_str(), &end);
+  return end == a.c_str() + a.size();
+}
+
+std::string nearest_option(const std::string& name, const std::set<std::string>& values,
+                           const std::set<std::string>& flags) {
+  std::vector<std::string> known(values.begin(), values.end());
+  known.insert(known.end(), flags.begin(), flags.end());
+  return platform::did_you_mean(name, known, "--");
+}
+
+}  // namespace
+
 Args::Args(const std::vector<std::string>& argv, std::set<std::string> value_options,
-           std::set<std::string> flags) {
+           std::set<std::string> flags, std::size_t max_positionals) {
   for (std::size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     if (a == "--") {
       rest_.assign(argv.begin() + static_cast<std::ptrdiff_t>(i) + 1, argv.end());
       return;
     }
+    if (a.size() > 1 && a[0] == '-' && a[1] != '-' && !looks_like_number(a)) {
+      throw UsageError("unknown option '" + a + "'; options are written --name" +
+                       nearest_option(a.substr(1), value_options, flags) + " (see --help)");
+    }
     if (a.rfind("--", 0) != 0 || a.size() == 2) {
+      if (positionals_.size() >= max_positionals) {
+        throw UsageError("unexpected argument '" + a + "'" +
+                         (max_positionals == 0
+                              ? std::string("; this command takes only options")
+                              : "; this command takes at most " + std::to_string(max_positionals)) +
+                         nearest_option(a, value_options, flags) + " (see --help)");
+      }
       positionals_.push_back(a);
       continue;
     }
@@ -34,8 +64,9 @@ Args::Args(const std::vector<std::string>& argv, std::set<std::string> value_opt
       }
       values_[name] = inline_value ? *inline_value : argv[++i];
     } else {
+      const std::string hint = nearest_option(name, value_options, flags);
       throw UsageError("unknown option --" + name +
-                       "; run `joulebench help` for the options of each command");
+                       (hint.empty() ? "; see --help for this command's options" : hint));
     }
   }
 }

@@ -19,11 +19,14 @@ struct UsageError : std::invalid_argument {
 
 class Args {
  public:
+  static constexpr std::size_t kAnyPositionals = static_cast<std::size_t>(-1);
+
   /// `value_options`: options that take a value; `flags`: boolean options. Anything else that
-  /// starts with `--` is an error; other words are positionals. "--" ends option parsing; the
-  /// rest is kept as `rest()` (for commands that run a program).
-  Args(const std::vector<std::string>& argv, std::set<std::string> value_options,
-       std::set<std::string> flags);
+  /// starts with `-` is an error (with the nearest known option); other words are positionals,
+  /// at most `max_positionals` of them (a stray word is an error, not ignored). "--" ends option
+  /// parsing; the rest is kept as `rest()` (for commands that run a program).
+  Args(const std::vector<std::string>& argv, std::set<std::string> value_options, std::set<std::string> flags,
+       std::size_t max_positionals = 0);
 
   [[nodiscard]] bool has(const std::string& name) const;
   [[nodiscard]] bool flag(const std::string& name) const { return flags_set_.count(name) != 0; }

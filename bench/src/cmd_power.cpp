@@ -209,7 +209,7 @@ int cmd_measure(const std::vector<std::string>& argv) {
 }
 
 int cmd_cap(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root"}, {"allow-hw-caps", "json"});
+  const Args a(argv, {"sysfs-root"}, {"allow-hw-caps", "json"}, Args::kAnyPositionals);
   const power::SysfsRoot root = sysfs_root_from(a);
   if (a.positionals().empty())
     throw UsageError("no cap given; write ACTUATOR=VALUE, e.g. powercap:package-0=120W");

@@ -117,8 +117,9 @@ int cmd_run(const std::vector<std::string>& argv) {
   make_room_for_results(o.out, a.flag("force"));
   try {
     const int code = suite::run_suite(o);
-    std::printf("results: %s/{results.json,curves.csv,steps.csv,steps_timeseries.csv,report.html}\n",
-                o.out.c_str());
+    std::printf(
+        "results: %s/{results.json,curves.csv,steps.csv,steps_timeseries.csv,planner.json,report.html}\n",
+        o.out.c_str());
     return code;
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
@@ -126,7 +127,7 @@ int cmd_run(const std::vector<std::string>& argv) {
 }
 
 int cmd_compare(const std::vector<std::string>& argv) {
-  const Args a(argv, {"threshold"}, {"json", "force"});
+  const Args a(argv, {"threshold"}, {"json", "force"}, 2);
   if (a.positionals().size() != 2)
     throw UsageError("compare needs two files: joulebench compare BASE.json NEW.json");
   const suite::CompareOptions o{a.positive("threshold", true).value_or(5.0), a.flag("force")};
@@ -166,7 +167,7 @@ int cmd_compare(const std::vector<std::string>& argv) {
 }
 
 int cmd_report(const std::vector<std::string>& argv) {
-  const Args a(argv, {}, {});
+  const Args a(argv, {}, {}, 1);
   if (a.positionals().size() != 1)
     throw UsageError("report needs one results directory: joulebench report DIR");
   const std::filesystem::path dir = a.positionals()[0];
@@ -184,7 +185,7 @@ int cmd_report(const std::vector<std::string>& argv) {
 }
 
 int cmd_merge(const std::vector<std::string>& argv) {
-  const Args a(argv, {"csv"}, {});
+  const Args a(argv, {"csv"}, {}, Args::kAnyPositionals);
   if (a.positionals().empty())
     throw UsageError("merge needs result directories: joulebench merge DIR [DIR...]");
   std::string csv =

@@ -14,46 +14,12 @@
 #include "args.hpp"
 #include "build_info.hpp"
 #include "commands.hpp"
+#include "help.hpp"
+#include "joulebench/platform/suggest.hpp"
 #include "joulebench/platform/workload.hpp"
 #include "signals.hpp"
 
 namespace {
-
-constexpr const char* kUsage = R"(joulebench — how much work a joule buys, and how fast it can be turned down
-
-usage: joulebench COMMAND [OPTIONS]
-
-commands:
-  run      [--quick] [--workloads sha256d,ffn-b1,ffn-b32[:dtype]] [--actuators duty,workers,...]
-           [--levels 100,90,...,10] [--out DIR] [--allow-hw-caps] [--sysfs-root DIR] [--no-progress]
-           the main job: idle baseline, efficiency, cap sweeps and throttle step responses per
-           workload; writes DIR/{results.json,curves.csv,steps.csv,steps_timeseries.csv,report.html}
-  compare  BASE.json NEW.json [--threshold PCT]   regression check (exit 1 on a regression)
-  merge    DIR... [--csv FILE]                    one table and one CSV from many machines
-  report   DIR                                    re-render DIR/report.html from its results
-  mine     [--header HEX] [--start N] [--count N] [--threads N] [--kernel NAME]
-           [--share-bits HEX | --difficulty D] [--duration SECONDS] [--batch N] [--no-pin]
-           [--coinbase HEX --extranonce-offset N [--merkle-branch H,H,...]] [--json]
-           sha256d nonce search (default: built-in block-800000 header for 10 s)
-  infer    [--model PRESET|SPEC] [--dtype fp32|bf16|int8] [--batch N] [--threads N] [--kernel NAME]
-           [--duration SECONDS] [--verify] [--against onednn] [--preemption TRIALS] [--json]
-           forward passes of a model (default preset ffn: 2 feed-forward blocks 1024-4096-1024)
-  gemm     --m M --n N --k K [--dtype fp32|bf16|int8] [--threads N] [--kernel NAME]
-           [--against openblas|onednn|all] [--verify] [--repeats N] [--mc/--kc/--nc N] [--json]
-           our GEMM (weights packed once) against libraries on the same inputs, same process
-  sensors  [--sysfs-root DIR] [--calibration FILE] [--json]
-           every sensor and actuator found, readable or not and why, measured or estimated
-  power    [--sysfs-root DIR] [--duration S] [--json]       average watts per sensor
-  measure  [--sysfs-root DIR] [--json] -- COMMAND [ARGS...] energy of a command (exit code passed through)
-  cap      ACTUATOR=VALUE... [--allow-hw-caps] [--sysfs-root DIR] -- COMMAND [ARGS...]
-           run a command under caps (120W, 2.1GHz, 60%); previous values restored however it ends
-  calibrate [--sysfs-root DIR] [--out FILE] [--seconds S]
-           fit the estimated model to a measured sensor (miner on 0..N cores)
-  restore  [--sysfs-root DIR]        put back every cap recorded in the journal (after a crash)
-  hash     --header HEX [--json]      block hash of a header and whether it meets its target
-  kernels  [--json]                   mining and GEMM kernels built in, which this CPU runs, the defaults
-  help                                this text
-)";
 
 // Library baselines are timed one after another in the same process. OpenMP (oneDNN) and
 // OpenBLAS keep their idle worker threads spinning for a while after each call, which steals the
@@ -78,7 +44,11 @@ int main(int argc, char** argv) {
   using namespace joulebench::cli;
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
-    std::fputs(kUsage, stdout);
+    const CommandHelp* topic = args.size() > 1 ? find_help(args[1]) : nullptr;
+    if (topic != nullptr)
+      print_help(*topic);
+    else
+      print_overview();
     return 0;
   }
   if (args[0] == "--version" || args[0] == "version") {
@@ -93,9 +63,16 @@ int main(int argc, char** argv) {
       {"plan", cmd_plan}};
   const auto it = commands.find(args[0]);
   if (it == commands.end()) {
-    std::fprintf(stderr, "joulebench: error: unknown command '%s'; run `joulebench help` for the list\n",
-                 args[0].c_str());
+    std::fprintf(stderr, "joulebench: error: unknown command '%s'%s; run `joulebench help` for the list\n",
+                 args[0].c_str(), joulebench::platform::did_you_mean(args[0], command_names()).c_str());
     return 2;
+  }
+  // -h/--help anywhere before "--" (after it, they belong to the command being measured or capped).
+  for (std::size_t i = 1; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i] == "-h" || args[i] == "--help") {
+      print_help(*find_help(args[0]));
+      return 0;
+    }
   }
   install_interrupt_handlers();
   try {

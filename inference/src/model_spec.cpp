@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "joulebench/inference/model.hpp"
+#include "joulebench/platform/suggest.hpp"
 
 namespace joulebench::inference {
 namespace {
@@ -93,9 +94,12 @@ ModelSpec parse_model(std::string_view text) {
   }
   if (!text.starts_with("mlp:")) {
     std::string names;
-    for (const auto& p : presets()) names += (names.empty() ? "" : ", ") + p.first;
+    std::vector<std::string> known;
+    for (const auto& p : presets()) names += (names.empty() ? "" : ", ") + p.first, known.push_back(p.first);
+    known.push_back("sha256d");  // a workload name is a model preset or the miner
+    const std::string hint = platform::did_you_mean(text, known);
     throw std::invalid_argument("model '" + std::string(text) + "' is neither a preset (" + names +
-                                ") nor a spec like mlp:1024x4096x1024,layers=2,batch=8");
+                                ") nor a spec like mlp:1024x4096x1024,layers=2,batch=8" + hint);
   }
   ModelSpec s;
   s.name = "mlp";

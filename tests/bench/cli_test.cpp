@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "help.hpp"
 #include "test_support.hpp"
 
 namespace joulebench::cli {
@@ -83,6 +84,40 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"mine --count 10 --share-bits 1d00ffff --difficulty 2", "give only one"},
                       BadInput{"mine --bogus", "unknown option --bogus"},
                       BadInput{"frobnicate", "unknown command 'frobnicate'"}));
+
+// Nothing typed is ignored: stray words, single-dash tokens and near misses are errors that say
+// what was meant.
+INSTANTIATE_TEST_SUITE_P(
+    Interface, CliErrors,
+    ::testing::Values(BadInput{"run junk", "unexpected argument 'junk'; this command takes only options"},
+                      BadInput{"run -q", "unknown option '-q'"},
+                      BadInput{"run -quick", "did you mean '--quick'?"},
+                      BadInput{"run --quik", "unknown option --quik; did you mean '--quick'?"},
+                      BadInput{"run --workloads ffm-b1", "did you mean 'ffn-b1'?"},
+                      BadInput{"infer --model ffn-b33", "did you mean 'ffn-b32'?"},
+                      BadInput{"rnu", "unknown command 'rnu'; did you mean 'run'?"},
+                      BadInput{"compare a b c", "unexpected argument 'c'; this command takes at most 2"},
+                      BadInput{"kernels extra", "unexpected argument 'extra'"}));
+
+TEST(CliHelp, EveryCommandHasHelpWithUsageOptionsAndExamples) {
+  for (const auto& name : command_names()) {
+    for (const char* flag : {" --help", " -h"}) {
+      const auto r = run_cli(name + flag);
+      EXPECT_EQ(r.exit_code, 0) << name << r.output;
+      EXPECT_EQ(r.output.rfind("joulebench " + name + " — ", 0), 0u) << r.output;
+      EXPECT_NE(r.output.find("usage: joulebench " + name), std::string::npos) << r.output;
+      EXPECT_NE(r.output.find("examples:\n  joulebench " + name), std::string::npos) << r.output;
+    }
+  }
+  const auto overview = run_cli("help");
+  for (const auto& name : command_names())
+    EXPECT_NE(overview.output.find("  " + name + " "), std::string::npos) << name;
+  EXPECT_EQ(run_cli("help site").output.rfind("joulebench site — ", 0), 0u);
+  // After "--" a -h belongs to the program being measured, not to joulebench.
+  const auto measured = run_cli("measure -- true --help");
+  EXPECT_EQ(measured.exit_code, 0) << measured.output;
+  EXPECT_EQ(measured.output.find("usage:"), std::string::npos) << measured.output;
+}
 
 }  // namespace
 }  // namespace joulebench::cli

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "../power/fake_tree.hpp"
+#include "si.hpp"
 #include "suite/outputs.hpp"
 #include "suite/validity.hpp"
 #include "test_support.hpp"
@@ -337,3 +338,23 @@ TEST(RunErrors, BadWorkloadActuatorAndLevelsAreNamed) {
 
 }  // namespace
 }  // namespace joulebench::suite
+
+namespace joulebench::cli {
+namespace {
+
+TEST(SiFormat, PrefixesAndThreeSignificantDigits) {
+  EXPECT_EQ(si(4.12e7, "H/s"), "41.2 MH/s");
+  EXPECT_EQ(si(1.82e-7, "J/hash"), "182 nJ/hash");
+  EXPECT_EQ(si(5.49e6, "H/J"), "5.49 MH/J");
+  EXPECT_EQ(si(0.0163, "J/inf"), "16.3 mJ/inf");
+  EXPECT_EQ(si(61.3, "inf/J"), "61.3 inf/J");
+  EXPECT_EQ(si(999.96, "W"), "1.00 kW");  // rounding carries into the next prefix
+  EXPECT_EQ(si(-2.5e-3, "s"), "-2.50 ms");
+  EXPECT_EQ(si(0, "W"), "0 W");
+  EXPECT_EQ(si(NAN, "W"), "-");
+  EXPECT_EQ(sig(1161.8), "1162");
+  EXPECT_EQ(sig(0.004321), "0.00432");
+}
+
+}  // namespace
+}  // namespace joulebench::cli

@@ -12,6 +12,7 @@
 #include "joulebench/power/step_response.hpp"
 #include "joulebench/power/sysfs.hpp"
 #include "json_out.hpp"
+#include "si.hpp"
 #include "suite/planner.hpp"
 
 namespace joulebench::suite {
@@ -320,38 +321,99 @@ json load_timeseries(const fs::path& dir) {
   return rows;
 }
 
-void print_summary(const json& results) {
-  const std::string kind = results.value("energy_kind", "estimated");
-  std::printf("\njoulebench run: %s, %s%s\n", field(results, "machine").value("cpu", "?").c_str(),
-              results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)",
-              results.value("quick", false) ? ", quick" : "");
-  const auto num = [](const json& v) { return v.is_number() ? cell(v) : std::string("-"); };
-  std::printf(
-      "energy: %s from %s; idle %s W\n", kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
-      results.value("energy_sensor", "?").c_str(), num(field(field(results, "idle"), "watts")).c_str());
-  std::printf("%-18s %-9s %-24s %12s %9s %13s %13s\n", "workload", "unit", "kernel", "units/s", "W",
-              "J/unit gross", "J/unit net");
+namespace {
+
+// "hash" -> H (hashes are counted in H/s, MH/J by miners); "inference" -> inf.
+std::string short_unit(const json& w) {
+  const std::string unit = field(w, "unit").is_string() ? w["unit"].get<std::string>() : "unit";
+  return unit == "hash" ? "H" : unit == "inference" ? "inf" : unit;
+}
+
+double number_or_nan(const json& v) { return v.is_number() ? v.get<double>() : NAN; }
+
+// SPECpower-style ladder per workload and actuator: what each cap level buys.
+void print_ladders(const json& results, const std::string& kind) {
   for (const auto& w : field(results, "workloads")) {
-    if (!field(w, "throughput_per_s").is_number()) continue;
-    std::printf("%-18s %-9s %-24s %12s %9s %13s %13s  (%s)\n", field(w, "name").get<std::string>().c_str(),
-                field(w, "unit").get<std::string>().c_str(), field(w, "kernel").get<std::string>().c_str(),
-                num(field(w, "throughput_per_s")).c_str(), num(field(w, "watts")).c_str(),
-                num(field(field(w, "joules_per_unit"), "gross")).c_str(),
-                num(field(field(w, "joules_per_unit"), "net")).c_str(), kind.c_str());
+    const std::string u = short_unit(w),
+                      unit = field(w, "unit").is_string() ? w["unit"].get<std::string>() : "unit";
+    std::map<std::string, std::vector<const json*>> by_actuator;
+    for (const auto& p : field(w, "curve"))
+      if (field(p, "actuator").is_string()) by_actuator[p["actuator"].get<std::string>()].push_back(&p);
+    for (const auto& [actuator, points] : by_actuator) {
+      std::printf("\n%s under %s (watts %s)\n  %6s %9s %12s %12s %10s %8s\n",
+                  field(w, "name").get<std::string>().c_str(), actuator.c_str(), kind.c_str(), "level",
+                  "power", u == "H" ? "hashes/s" : (u + "/s").c_str(), (u + "/J").c_str(), "p99", "binding");
+      for (const json* p : points) {
+        const double jpu = number_or_nan(field(field(*p, "joules_per_unit"), "gross"));
+        const json& binding = field(*p, "cap_binding_fraction");
+        std::printf("  %5.0f%% %9s %12s %12s %10s %8s\n", 100 * number_or_nan(field(*p, "level")),
+                    cli::si(number_or_nan(field(*p, "watts")), "W").c_str(),
+                    cli::si(number_or_nan(field(*p, "throughput_per_s")), u + "/s").c_str(),
+                    cli::si(jpu > 0 ? 1.0 / jpu : NAN, u + "/J").c_str(),
+                    cli::si(number_or_nan(field(field(*p, "latency_ms"), "p99")) / 1e3, "s").c_str(),
+                    binding.is_number() ? (cli::sig(100 * binding.get<double>(), 3) + "%").c_str() : "-");
+      }
+    }
+    (void)unit;
   }
-  std::printf("%-18s %-8s %-5s %-8s %9s %9s %10s %10s %8s\n", "throttle step", "actuator", "to", "dir",
-              "react ms", "p95", "settle ms", "p95", "noise %");
+}
+
+void print_steps(const json& results) {
+  std::printf("\n%-18s %-8s %-5s %-8s %9s %9s %10s %10s %8s\n", "throttle step", "actuator", "to", "dir",
+              "react", "p95", "settle", "p95", "noise");
+  bool unsettled = false, no_react = false;
   for (const auto& w : field(results, "workloads")) {
     for (const auto& s : w.value("steps", json::array())) {
-      const std::string to =
-          field(s, "to_level").is_number() ? num(100 * field(s, "to_level").get<double>()) + "%" : "";
+      const auto ms = [](const json& v) { return cli::si(number_or_nan(v) / 1e3, "s"); };
+      unsettled |= !field(s, "settle_ms").is_number();
+      no_react |= !field(s, "react_ms").is_number();
+      const std::string to = field(s, "to_level").is_number()
+                                 ? std::to_string(std::lround(100 * s["to_level"].get<double>())) + "%"
+                                 : "";
       std::printf("%-18s %-8s %-5s %-8s %9s %9s %10s %10s %8s\n", field(w, "name").get<std::string>().c_str(),
                   field(s, "actuator").get<std::string>().c_str(), to.c_str(),
-                  field(s, "direction").get<std::string>().c_str(), num(field(s, "react_ms")).c_str(),
-                  num(field(s, "react_ms_p95")).c_str(), num(field(s, "settle_ms")).c_str(),
-                  num(field(s, "settle_ms_p95")).c_str(), num(s.value("noise_pct", json())).c_str());
+                  field(s, "direction").get<std::string>().c_str(), ms(field(s, "react_ms")).c_str(),
+                  ms(field(s, "react_ms_p95")).c_str(), ms(field(s, "settle_ms")).c_str(),
+                  ms(field(s, "settle_ms_p95")).c_str(),
+                  field(s, "noise_pct").is_number()
+                      ? (cli::sig(s["noise_pct"].get<double>(), 2) + "%").c_str()
+                      : "-");
     }
   }
+  if (unsettled)
+    std::printf(
+        "settle -: no repeat stayed inside the band (max(5%%, 3 sigma of the signal)) before the hold "
+        "ended\n");
+  if (no_react) std::printf("react -: the signal never moved 10%% of the way within the hold\n");
+}
+
+}  // namespace
+
+void print_summary(const json& results) {
+  const std::string kind = results.value("energy_kind", "estimated");
+  std::printf(
+      "\njoulebench run: %s, %s%s\n", field(results, "machine").value("cpu", "?").c_str(),
+      results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)",
+      results.value("quick", false) ? ", QUICK (short windows: for smoke tests, not for comparisons)" : "");
+  std::printf("energy: %s from %s; idle %s\n",
+              kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
+              results.value("energy_sensor", "?").c_str(),
+              cli::si(number_or_nan(field(field(results, "idle"), "watts")), "W").c_str());
+  std::printf("%-16s %13s %13s %13s %12s %9s  %s\n", "workload", "work per J", "J/unit gross", "J/unit net",
+              "throughput", "power", "kernel");
+  for (const auto& w : field(results, "workloads")) {
+    if (!field(w, "throughput_per_s").is_number()) continue;
+    const std::string u = short_unit(w), per = field(w, "unit") == "hash" ? "J/hash" : "J/inf";
+    const double gross = number_or_nan(field(field(w, "joules_per_unit"), "gross"));
+    std::printf("%-16s %13s %13s %13s %12s %9s  %s (%s)\n", field(w, "name").get<std::string>().c_str(),
+                cli::si(gross > 0 ? 1.0 / gross : NAN, u + "/J").c_str(), cli::si(gross, per).c_str(),
+                cli::si(number_or_nan(field(field(w, "joules_per_unit"), "net")), per).c_str(),
+                cli::si(number_or_nan(field(w, "throughput_per_s")), u + "/s").c_str(),
+                cli::si(number_or_nan(field(w, "watts")), "W").c_str(),
+                field(w, "kernel").get<std::string>().c_str(), kind.c_str());
+  }
+  print_ladders(results, kind);
+  print_steps(results);
 }
 
 }  // namespace joulebench::suite

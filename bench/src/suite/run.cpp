@@ -1,6 +1,8 @@
 // The suite driver: stages in order, results.json rewritten (atomically) after each one.
 #include "suite/run.hpp"
 
+#include "joulebench/platform/suggest.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -153,9 +155,13 @@ int run_suite(const RunOptions& options) {
                        std::any_of(run.hardware.begin(), run.hardware.end(),
                                    [&](const auto& h) { return h->name() == name; });
     if (!known) {
-      throw std::invalid_argument("actuator '" + name + "' is not available" +
-                                  (o.allow_hw_caps ? "" : " (hardware limits need --allow-hw-caps)") +
-                                  "; `joulebench sensors` lists them");
+      std::vector<std::string> names{"duty", "workers"};
+      for (const auto& h : run.hardware) names.push_back(h->name());
+      const std::string hint = platform::did_you_mean(name, names);
+      throw std::invalid_argument(
+          "actuator '" + name + "' is not available" +
+          (hint.empty() && !o.allow_hw_caps ? " (hardware limits need --allow-hw-caps)" : "") +
+          (hint.empty() ? "; `joulebench sensors` lists them" : hint));
     }
   }
   // Hardware limits go back however this function ends (exceptions included); a crash leaves

@@ -1,0 +1,15 @@
+// Numbers for people: SI prefixes and 3 significant digits on screen (files keep full precision).
+#pragma once
+
+#include <string>
+
+namespace joulebench::cli {
+
+/// `value` with an SI prefix on `unit` and `digits` significant digits: si(4.12e7, "H/s") is
+/// "41.2 MH/s", si(1.82e-7, "J/hash") "182 nJ/hash". NaN or infinite: "-".
+std::string si(double value, const std::string& unit, int digits = 3);
+
+/// A plain number with `digits` significant digits and no exponent within 1e-3..1e6 ("5.49").
+std::string sig(double value, int digits = 3);
+
+}  // namespace joulebench::cli
