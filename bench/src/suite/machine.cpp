@@ -126,7 +126,7 @@ json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, cons
       {"settling",
        "within max(5%, 3 sigma of the signal's own noise at the new level) of the new level "
        "and staying there; t10 (react), t50, t90 of the transition"},
-      {"notes", o.quick ? "quick run: short windows, below METHOD.md's minimum durations"
+      {"notes", o.quick ? "quick run: short windows, below results/METHOD.md's minimum durations"
                         : "measured time per workload below MLPerf's 60 s where repeats x window < "
                           "60 s; see measured_seconds"}};
   json r{{"schema", "joulebench/1"},

@@ -1,4 +1,4 @@
-// Disclosure: machine, build, kernels, sensors, limiters before/after (METHOD.md "Disclose").
+// Disclosure: machine, build, kernels, sensors, limiters before/after (results/METHOD.md, "Disclosure").
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -13,7 +13,7 @@ namespace joulebench::power {
 struct StepMetrics {
   double before = 0;  ///< steady level before the command (median)
   double after = 0;   ///< new steady level (median of the last part of the hold)
-  /// Command -> first sample past 10%, 50% and 90% of the change. react_ms is t10 (METHOD.md).
+  /// Command -> first sample past 10%, 50% and 90% of the change. react_ms is t10 (results/METHOD.md).
   std::optional<double> react_ms, t50_ms, t90_ms;
   /// Command -> entering the band around the new level for good (none: never settled).
   std::optional<double> settle_ms;
