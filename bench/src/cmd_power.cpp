@@ -1,4 +1,5 @@
 // `joulebench sensors | power | measure | cap | restore`.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "joulebench/power/sampler.hpp"
 #include "json_out.hpp"
 #include "power_setup.hpp"
+#include "si.hpp"
 #include "signals.hpp"
 
 namespace joulebench::cli {
@@ -55,15 +57,21 @@ json window_json(const power::Sampler& sampler, double t0, double t1) {
 }
 
 void print_window(const json& rows) {
+  std::printf("  %-28s %-9s %12s %10s %10s%s\n", "sensor", "kind", "energy", "time", "power",
+              !rows.empty() && rows[0].contains("net_joules") ? "   net of idle" : "");
   for (const auto& r : rows) {
     if (r["joules"].is_null()) {
       std::printf("  %-28s %-9s  no reading: %s\n", r["name"].get<std::string>().c_str(),
                   r["kind"].get<std::string>().c_str(), r["error"].get<std::string>().c_str());
       continue;
     }
-    std::printf("  %-28s %-9s %10.3f J  %8.3f s  %8.2f W\n", r["name"].get<std::string>().c_str(),
-                r["kind"].get<std::string>().c_str(), r["joules"].get<double>(), r["seconds"].get<double>(),
-                r["watts"].get<double>());
+    std::printf("  %-28s %-9s %12s %10s %10s", r["name"].get<std::string>().c_str(),
+                r["kind"].get<std::string>().c_str(), si(r["joules"].get<double>(), "J").c_str(),
+                si(r["seconds"].get<double>(), "s").c_str(), si(r["watts"].get<double>(), "W").c_str());
+    if (r.contains("net_joules") && r["net_joules"].is_number())
+      std::printf("   %s (idle %s)", si(r["net_joules"].get<double>(), "J").c_str(),
+                  si(r["idle_watts"].get<double>(), "W").c_str());
+    std::printf("\n");
   }
 }
 
@@ -146,6 +154,7 @@ int cmd_sensors(const std::vector<std::string>& argv) {
     print_json(list, 2);
     return 0;
   }
+  std::printf("%-8s %-28s %-9s %-3s %s\n", "role", "name", "kind", "ok", "where (or why not)");
   for (const auto& p : probes) {
     std::printf("%-8s %-28s %-9s %-3s %s%s\n", p.role.c_str(), p.name.c_str(), p.kind.c_str(),
                 p.available ? "yes" : "no", p.available ? p.path.c_str() : p.reason.c_str(),
@@ -162,12 +171,65 @@ int cmd_sensors(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// `power --interval MS`: one row per interval, one column per sensor, like `perf stat -I`.
+int power_intervals(const power::SensorSet& set, power::Sampler& sampler, double seconds, double interval_s,
+                    bool as_json) {
+  json rows = json::array();
+  if (!as_json) {
+    std::printf("%10s", "time");
+    for (const auto* sensor : sampler.sensors()) std::printf(" %22.22s", sensor->name().c_str());
+    std::printf("\n");
+  }
+  const double t0 = sampler.now();
+  for (int k = 1; t0 + k * interval_s <= t0 + seconds + 1e-9 && !interrupted(); ++k) {
+    const double a = t0 + (k - 1) * interval_s, b = t0 + k * interval_s;
+    while (sampler.now() < b && !interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    sampler.wait_until_read(b);
+    json watts = json::array();
+    for (std::size_t i = 0; i < sampler.sensors().size(); ++i) {
+      const auto w =
+          power::energy_in_window(sampler.sensor_series(i, a, b), sampler.sensors()[i]->is_counter(), a, b);
+      watts.push_back(w.ok ? json(w.watts) : json());
+    }
+    if (as_json) {
+      rows.push_back({{"t_s", b - t0}, {"watts", watts}});
+      continue;
+    }
+    std::printf("%10s", si(b - t0, "s", 4).c_str());
+    for (const auto& w : watts) std::printf(" %22s", w.is_number() ? si(w.get<double>(), "W").c_str() : "-");
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+  if (as_json) {
+    json names = json::array(), kinds = json::array();
+    for (const auto* sensor : sampler.sensors())
+      names.push_back(sensor->name()), kinds.push_back(std::string(power::to_string(sensor->provenance())));
+    print_json(json{{"interval_s", interval_s},
+                    {"sensors", names},
+                    {"kinds", kinds},
+                    {"intervals", rows},
+                    {"primary_rule", set.primary_rule},
+                    {"primary_unreadable", unreadable_json(set)}});
+  }
+  return interrupted() ? interrupted_exit_code() : 0;
+}
+
 int cmd_power(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root", "calibration", "duration"}, {"json"});
+  const Args a(argv, {"sysfs-root", "calibration", "duration", "interval"}, {"json"});
   const power::SensorSet set = power::discover_sensors(discovery_from(a));
-  const double seconds = a.positive("duration").value_or(2.0);
+  const double seconds = a.positive("duration").value_or(a.get("interval") ? 10.0 : 2.0);
+  const auto interval_ms = a.positive("interval");
+  if (interval_ms && *interval_ms < 10)
+    throw UsageError("--interval '" + *a.get("interval") +
+                     "' is under 10 ms; sensors update no faster, give 10 or more");
   power::Sampler sampler(raw(set), {});
   sampler.start();
+  if (interval_ms) {
+    if (!a.flag("json")) note_primary(set);
+    const int code = power_intervals(set, sampler, seconds, *interval_ms / 1e3, a.flag("json"));
+    sampler.stop();
+    return code;
+  }
   const double t0 = sampler.now();
   while (sampler.now() - t0 < seconds && !interrupted())
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -184,28 +246,105 @@ int cmd_power(const std::vector<std::string>& argv) {
   return interrupted() ? interrupted_exit_code() : 0;
 }
 
+// Idle watts per sensor (null where unreadable), then each row's energy net of it.
+json net_of_idle(json rows, const json& idle) {
+  for (std::size_t i = 0; i < rows.size() && i < idle.size(); ++i) {
+    const json& w = idle[i]["watts"];
+    rows[i]["idle_watts"] = w;
+    rows[i]["net_joules"] =
+        w.is_number() && rows[i]["joules"].is_number()
+            ? json(rows[i]["joules"].get<double>() - w.get<double>() * rows[i]["seconds"].get<double>())
+            : json();
+  }
+  return rows;
+}
+
+// Mean and spread (min, max) of one field per sensor over the repeats.
+json spread(const std::vector<json>& repeats, const char* key) {
+  json out = json::array();
+  for (std::size_t i = 0; !repeats.empty() && i < repeats.front().size(); ++i) {
+    std::vector<double> v;
+    for (const auto& r : repeats)
+      if (r[i][key].is_number()) v.push_back(r[i][key].get<double>());
+    if (v.empty()) {
+      out.push_back(nullptr);
+      continue;
+    }
+    double mean = 0;
+    for (double x : v) mean += x / static_cast<double>(v.size());
+    out.push_back({{"mean", mean},
+                   {"min", *std::min_element(v.begin(), v.end())},
+                   {"max", *std::max_element(v.begin(), v.end())},
+                   {"n", v.size()}});
+  }
+  return out;
+}
+
 int cmd_measure(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root", "calibration"}, {"json"});
+  const Args a(argv, {"sysfs-root", "calibration", "repeat", "idle"}, {"json"});
   const power::SensorSet set = power::discover_sensors(discovery_from(a));
+  const auto repeats = a.uint("repeat", 1, 1000).value_or(1);
+  const double idle_s = a.positive("idle", true).value_or(1.0);
+  if (a.rest().empty()) throw UsageError("no command given after --; write -- COMMAND [ARGS...]");
   power::Sampler sampler(raw(set), {});
   sampler.start();
-  const double t0 = sampler.now();
-  const int code = run_child(a.rest());
-  const double t1 = sampler.now();
-  sampler.stop();
-  const json rows = window_json(sampler, t0, t1);
-  if (a.flag("json")) {
-    print_json(json{{"exit_code", code},
-                    {"seconds", t1 - t0},
-                    {"sensors", rows},
-                    {"primary_rule", set.primary_rule},
-                    {"primary_unreadable", unreadable_json(set)}});
-  } else {
-    note_primary(set);
-    std::fprintf(stderr, "joulebench measure: %.3f s, exit code %d\n", t1 - t0, code);
-    print_window(rows);
+  json idle = json::array();
+  if (idle_s > 0) {  // idle before the command: its energy is reported net of it
+    const double i0 = sampler.now();
+    while (sampler.now() - i0 < idle_s && !interrupted())
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const double i1 = sampler.now();
+    sampler.wait_until_read(i1);
+    idle = window_json(sampler, i0, i1);
   }
-  return code;
+  std::vector<json> runs;
+  int code = 0;
+  for (std::uint64_t k = 0; k < repeats && !interrupted(); ++k) {
+    const double t0 = sampler.now();
+    code = run_child(a.rest());
+    const double t1 = sampler.now();
+    sampler.wait_until_read(t1);
+    runs.push_back(net_of_idle(window_json(sampler, t0, t1), idle));
+    if (!a.flag("json")) {
+      if (k == 0) note_primary(set);
+      std::fprintf(stderr, "joulebench measure: run %llu of %llu: %.3f s, exit code %d\n",
+                   static_cast<unsigned long long>(k + 1), static_cast<unsigned long long>(repeats), t1 - t0,
+                   code);
+      print_window(runs.back());
+    }
+    if (code != 0) break;  // a failing command is not measured again
+  }
+  sampler.stop();
+  if (a.flag("json")) {
+    json out{{"exit_code", code},
+             {"seconds", runs.empty() ? json() : runs.back()[0]["seconds"]},
+             {"sensors", runs.empty() ? json::array() : runs.back()},
+             {"repeats", runs},
+             {"idle", idle},
+             {"primary_rule", set.primary_rule},
+             {"primary_unreadable", unreadable_json(set)}};
+    if (runs.size() > 1)
+      out["spread"] = {{"joules", spread(runs, "joules")},
+                       {"net_joules", spread(runs, "net_joules")},
+                       {"seconds", spread(runs, "seconds")},
+                       {"watts", spread(runs, "watts")}};
+    print_json(out);
+  } else if (runs.size() > 1) {
+    const json j = spread(runs, "joules"), n = spread(runs, "net_joules"), w = spread(runs, "watts");
+    std::printf("  %-28s %24s %24s %20s   over %zu runs\n", "sensor", "energy mean (min..max)", "net of idle",
+                "power", runs.size());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      const auto cell = [](const json& s, const char* unit) {
+        return s.is_object() ? si(s["mean"].get<double>(), unit) + " (" + si(s["min"].get<double>(), unit) +
+                                   ".." + si(s["max"].get<double>(), unit) + ")"
+                             : std::string("-");
+      };
+      std::printf("  %-28s %24s %24s %20s\n", runs.back()[i]["name"].get<std::string>().c_str(),
+                  cell(j[i], "J").c_str(), cell(n[i], "J").c_str(),
+                  w[i].is_object() ? si(w[i]["mean"].get<double>(), "W").c_str() : "-");
+    }
+  }
+  return interrupted() && code == 0 ? interrupted_exit_code() : code;
 }
 
 int cmd_cap(const std::vector<std::string>& argv) {

@@ -167,3 +167,36 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace joulebench::cli
+
+namespace joulebench::cli {
+namespace {
+
+TEST(CliPower, IntervalModeGivesOneRowPerInterval) {
+  const auto r = run_cli("power --interval 100 --duration 0.5 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  ASSERT_EQ(j["intervals"].size(), 5u) << r.output;
+  EXPECT_NEAR(j["intervals"][4]["t_s"].get<double>(), 0.5, 1e-9);
+  EXPECT_EQ(j["intervals"][0]["watts"].size(), j["sensors"].size());
+  const auto text = run_cli("power --interval 100 --duration 0.2");
+  EXPECT_NE(text.output.find("      time"), std::string::npos) << text.output;  // a header row
+  EXPECT_EQ(run_cli("power --interval 5").exit_code, 2);
+}
+
+TEST(CliMeasure, RepeatsGiveSpreadAndEnergyNetOfIdle) {
+  const auto r = run_cli("measure --repeat 2 --idle 0.3 --json -- true");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output.substr(r.output.find('{')));
+  ASSERT_EQ(j["repeats"].size(), 2u);
+  ASSERT_TRUE(j["repeats"][0][0]["joules"].is_number()) << r.output;
+  EXPECT_EQ(j["spread"]["joules"][0]["n"].get<int>(), 2);
+  EXPECT_TRUE(j["repeats"][0][0].contains("net_joules"));
+  EXPECT_TRUE(j["idle"][0]["watts"].is_number()) << r.output;  // the estimated model always reads
+  // A failing command is not repeated, and its exit code comes back.
+  const auto f = run_cli("measure --repeat 3 --idle 0 --json -- sh -c 'exit 3'");
+  EXPECT_EQ(f.exit_code, 3);
+  EXPECT_EQ(nlohmann::json::parse(f.output.substr(f.output.find('{')))["repeats"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace joulebench::cli
