@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "si.hpp"
+
 namespace joulebench::suite {
 
 Progress::Progress(bool enabled)
@@ -47,7 +49,14 @@ void Progress::draw() {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   std::fprintf(stderr, "\r\033[K[%6.1f s, ~%.0f s left] %-22s %-16s%s", elapsed,
                std::max(0.0, planned_s_ - elapsed), stage_.c_str(), workload_.c_str(), cap_.c_str());
-  if (rate_ > 0) std::fprintf(stderr, " %.4g %s/s  %.1f W (%s)", rate_, unit_.c_str(), watts_, kind_.c_str());
+  if (rate_ > 0)
+    std::fprintf(stderr, " %s  %s (%s)",
+                 cli::si(rate_, (unit_ == "hash"        ? "H"
+                                 : unit_ == "inference" ? "inf"
+                                                        : unit_) +
+                                    "/s")
+                     .c_str(),
+                 cli::si(watts_, "W").c_str(), kind_.c_str());
   std::fflush(stderr);
 }
 
