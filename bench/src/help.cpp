@@ -106,13 +106,18 @@ constexpr CommandHelp kCommands[] = {
      "  --sysfs-root DIR        default /\n  --calibration FILE      estimated model\n  --json               "
      "   print as JSON",
      "joulebench sensors\n  joulebench sensors --json"},
-    {"power", "average watts per sensor over a window", "[OPTIONS]",
-     "  --duration S            default 2\n  --sysfs-root DIR, --calibration FILE\n  --json                  "
-     "print as JSON",
-     "joulebench power\n  joulebench power --duration 10 --json"},
-    {"measure", "energy of a command (its exit code passed through)", "[OPTIONS] -- COMMAND [ARGS...]",
-     "  --sysfs-root DIR, --calibration FILE\n  --json                  print as JSON",
-     "joulebench measure -- sleep 1\n  joulebench measure --json -- make -j2"},
+    {"power", "average watts per sensor over a window, or per interval", "[OPTIONS]",
+     R"(  --duration S            default 2 (10 with --interval)
+  --interval MS           a row per interval, a column per sensor (like perf stat -I); at least 10
+  --sysfs-root DIR, --calibration FILE
+  --json                  print as JSON)",
+     "joulebench power\n  joulebench power --interval 500 --duration 30"},
+    {"measure", "energy of a command, net of idle (its exit code passed through)", "[OPTIONS] -- COMMAND [ARGS...]",
+     R"(  --repeat N              run it N times: mean and min..max per sensor, default 1
+  --idle S                idle window before the first run, for the net figure, default 1 (0: none)
+  --sysfs-root DIR, --calibration FILE
+  --json                  print as JSON)",
+     "joulebench measure -- sleep 1\n  joulebench measure --repeat 5 --json -- make -j2"},
     {"cap", "run a command under caps, restored however it ends",
      "ACTUATOR=VALUE... [OPTIONS] -- COMMAND [ARGS...]",
      R"(  ACTUATOR=VALUE          e.g. powercap:package-0=120W, cpufreq=2.1GHz, nvml:gpu0=250W, or 60% of the range
