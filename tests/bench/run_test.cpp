@@ -168,8 +168,11 @@ TEST(SiteQuick, WritesTheSiteSectionWithBudgetStepsAndPlanCheck) {
   for (const char* phase : {"alone", "corun"}) {
     for (const char* q : {"p50", "p99", "p999", "slo_attainment"})
       EXPECT_TRUE(site["front"]["latency_ms"][phase][q].is_number()) << phase << " " << q;
-    EXPECT_GT(site["back"]["units_per_s"][phase].get<double>(), 0) << phase;
   }
+  // The back mines at background priority: on a machine busy with other work it may get no time
+  // while the front runs, so only mining alone must show hashes.
+  EXPECT_GT(site["back"]["units_per_s"]["alone"].get<double>(), 0);
+  EXPECT_GE(site["back"]["units_per_s"]["corun"].get<double>(), 0);
   EXPECT_TRUE(site["back"].contains("spare_harvested"));
   for (const char* k : {"mean", "std", "peak", "over_budget_fraction", "over_budget_joules"})
     EXPECT_TRUE(site["power"]["corun"].contains(k)) << k;

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "si.hpp"
 #include "suite/outputs.hpp"
 
 namespace joulebench::suite {
@@ -164,7 +165,6 @@ std::string text_of(const json& j, const char* key, const std::string& fallback 
   return v.is_string() ? v.get<std::string>() : fallback;
 }
 
-std::string number_cell(const json& v) { return v.is_number() ? num(v.get<double>()) : "-"; }
 
 // Series of (t, y) from two parallel arrays of a site series object; null points are skipped.
 Line series_line(const std::string& name, const json& series, const char* key, bool points = false) {
@@ -208,17 +208,29 @@ std::string site_section(const json& site, bool est) {
   const json& alone = field(field(site, "series"), "alone");
   const std::string tag = est ? " (estimated)" : " (measured)";
   s << "<h2>Site: " << esc(text_of(front, "workload", "?")) << " in front, sha256d behind</h2>";
-  s << "<table><tr><th></th><th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>SLO met</th><th>hashes/s</th>"
+  s << "<table><tr><th></th><th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>SLO met</th><th>hash rate</th>"
        "<th>W mean</th><th>W std</th></tr>";
-  for (const char* phase : {"alone", "corun"}) {
-    const json& l = field(field(front, "latency_ms"), phase);
-    const json& p = field(field(site, "power"), std::string(phase) == "alone" ? "front_alone" : "corun");
-    s << "<tr><th>" << (std::string(phase) == "alone" ? "front alone" : "co-run") << "</th><td>"
-      << number_cell(field(l, "p50")) << "</td><td>" << number_cell(field(l, "p99")) << "</td><td>"
-      << number_cell(field(l, "p999")) << "</td><td>"
-      << (field(l, "slo_attainment").is_number() ? num(100 * l["slo_attainment"].get<double>()) + "%" : "-")
-      << "</td><td>" << number_cell(field(field(field(site, "back"), "units_per_s"), phase)) << "</td><td>"
-      << number_cell(field(p, "mean")) << "</td><td>" << number_cell(field(p, "std")) << "</td></tr>";
+  // Three phases of one stream: the front alone mines nothing, the back alone serves nothing.
+  for (const std::string phase : {"front alone", "back alone", "co-run"}) {
+    const json& l = phase == "back alone"
+                        ? json()
+                        : field(field(front, "latency_ms"), phase == "co-run" ? "corun" : "alone");
+    const json& p = field(field(site, "power"), phase == "front alone"  ? "front_alone"
+                                                : phase == "back alone" ? "back_alone"
+                                                                        : "corun");
+    const json& h = phase == "front alone" ? json()
+                                           : field(field(field(site, "back"), "units_per_s"),
+                                                   phase == "co-run" ? "corun" : "alone");
+    const auto ms = [](const json& v) {
+      return v.is_number() ? cli::sig(v.get<double>()) : std::string("-");
+    };
+    s << "<tr><th>" << phase << "</th><td>" << ms(field(l, "p50")) << "</td><td>" << ms(field(l, "p99"))
+      << "</td><td>" << ms(field(l, "p999")) << "</td><td>"
+      << (field(l, "slo_attainment").is_number() ? cli::sig(100 * l["slo_attainment"].get<double>(), 4) + "%"
+                                                 : "-")
+      << "</td><td>" << (h.is_number() ? cli::si(h.get<double>(), "H/s") : "-") << "</td><td>"
+      << (field(p, "mean").is_number() ? cli::si(p["mean"].get<double>(), "W") : "-") << "</td><td>"
+      << (field(p, "std").is_number() ? cli::si(p["std"].get<double>(), "W") : "-") << "</td></tr>";
   }
   s << "</table>";
   std::vector<Line> power{series_line("co-run" + tag, co, "watts"),
@@ -230,7 +242,7 @@ std::string site_section(const json& site, bool est) {
   s << svg_chart("Hash rate over time (co-run)", "s", "hashes/s",
                  {series_line("co-run", co, "hashes_per_s")});
   s << svg_chart("Latency CDF", "ms", "% of requests",
-                 {latency_cdf("front alone", alone), latency_cdf("co-run", co)});
+                 {latency_cdf("co-run", co), latency_cdf("front alone", alone)});  // colours as above
   return s.str();
 }
 
