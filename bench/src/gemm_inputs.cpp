@@ -48,8 +48,8 @@ GemmProblem::GemmProblem(const GemmKernelInfo& kernel, int m, int n, int k, std:
 
 LibraryInputs GemmProblem::library_inputs(std::size_t index) {
   while (c_libs_.size() <= index) c_libs_.emplace_back(c_.size());
-  LibraryInputs in{weights_->kernel().dtype,     m_, n_, k_,           act_.data,
-                   weights_->effective().data(), {}, 0,  c_libs_[index].data()};
+  LibraryInputs in{weights_->kernel().dtype, m_, n_, k_, act_.data, weights_->effective().data(), {}, 0,
+                   c_libs_[index].data()};
   if (in.dtype == DType::int8) {
     for (float s : weights_->scales()) in.out_scales.push_back(act_.quant.scale * s);
     in.a_zero_point = act_.quant.zero_point;

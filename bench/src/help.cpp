@@ -112,7 +112,8 @@ constexpr CommandHelp kCommands[] = {
   --sysfs-root DIR, --calibration FILE
   --json                  print as JSON)",
      "joulebench power\n  joulebench power --interval 500 --duration 30"},
-    {"measure", "energy of a command, net of idle (its exit code passed through)", "[OPTIONS] -- COMMAND [ARGS...]",
+    {"measure", "energy of a command, net of idle (its exit code passed through)",
+     "[OPTIONS] -- COMMAND [ARGS...]",
      R"(  --repeat N              run it N times: mean and min..max per sensor, default 1
   --idle S                idle window before the first run, for the net figure, default 1 (0: none)
   --sysfs-root DIR, --calibration FILE

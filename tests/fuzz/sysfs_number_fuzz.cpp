@@ -9,7 +9,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace joulebench;
   const std::string in = fuzz::text(data, size);
-  if (const auto v = power::parse_u64(in); v && std::to_string(*v) != in.substr(in.find_first_not_of('0') == std::string::npos ? in.size() - 1 : in.find_first_not_of('0')))
+  if (const auto v = power::parse_u64(in);
+      v && std::to_string(*v) != in.substr(in.find_first_not_of('0') == std::string::npos
+                                               ? in.size() - 1
+                                               : in.find_first_not_of('0')))
     __builtin_trap();
   (void)power::parse_pmu_event_config(in);
   (void)power::parse_proc_stat(in);

@@ -7,7 +7,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace joulebench;
-  fuzz::expect_only<std::invalid_argument>([&] { (void)miner::target_from_compact(miner::parse_compact_hex(fuzz::text(data, size))); });
+  fuzz::expect_only<std::invalid_argument>(
+      [&] { (void)miner::target_from_compact(miner::parse_compact_hex(fuzz::text(data, size))); });
   if (size >= 4) {
     std::uint32_t bits = 0;
     std::memcpy(&bits, data, 4);

@@ -13,7 +13,7 @@ namespace joulebench::suite {
 struct LoadSnapshot {
   bool ok = false;
   std::uint64_t busy = 0, steal = 0, total = 0;  ///< /proc/stat aggregate, USER_HZ ticks
-  std::uint64_t self = 0;                         ///< this process's utime + stime, ticks
+  std::uint64_t self = 0;                        ///< this process's utime + stime, ticks
   std::size_t cpus = 0;
 };
 

@@ -25,7 +25,8 @@ nlohmann::json load_results(const std::filesystem::path& file_or_dir);
 /// `rate_window_s` windows, and watts over `power_window_s` when `energy` has points.
 void record_step_series(nlohmann::json& rows, const std::string& workload, const std::string& actuator,
                         double to_level, const power::Series& units, const power::Series& energy, double t0,
-                        double t1, double rate_window_s, double power_window_s, const std::string& energy_kind);
+                        double t1, double rate_window_s, double power_window_s,
+                        const std::string& energy_kind);
 
 /// Writes every file of the results directory (results.json last).
 void write_outputs(const std::filesystem::path& dir, const nlohmann::json& results,

@@ -165,7 +165,6 @@ std::string text_of(const json& j, const char* key, const std::string& fallback 
   return v.is_string() ? v.get<std::string>() : fallback;
 }
 
-
 // Series of (t, y) from two parallel arrays of a site series object; null points are skipped.
 Line series_line(const std::string& name, const json& series, const char* key, bool points = false) {
   Line l{name, {}, {}, points};

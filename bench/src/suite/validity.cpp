@@ -38,7 +38,8 @@ class Checks {
 // Other processes' CPU time and VM steal beside a window.
 void background(Checks& c, const std::string& where, const json& load, const ValidityLimits& l) {
   if (!field(load, "ok").is_boolean() || !load["ok"].get<bool>()) {
-    c.add(where + ": background load", false, "warning", "could not be measured (/proc/stat unreadable or window too short)");
+    c.add(where + ": background load", false, "warning",
+          "could not be measured (/proc/stat unreadable or window too short)");
     return;
   }
   const double other = load.value("other_cores", 0.0), steal = load.value("steal_pct", 0.0);
@@ -46,7 +47,8 @@ void background(Checks& c, const std::string& where, const json& load, const Val
       other > l.background_invalid_cores || steal > l.steal_invalid_pct ? "invalid" : "warning";
   c.add(where + ": quiet machine", other <= l.background_warn_cores && steal <= l.steal_warn_pct, severity,
         fmt("other processes used %.3f cores", other) + fmt(", VM steal %.2f%%", steal) +
-            fmt(" (warning above %.2f cores", l.background_warn_cores) + fmt(" or %.0f%% steal,", l.steal_warn_pct) +
+            fmt(" (warning above %.2f cores", l.background_warn_cores) +
+            fmt(" or %.0f%% steal,", l.steal_warn_pct) +
             fmt(" invalid above %.2f", l.background_invalid_cores) + fmt(" or %.0f%%)", l.steal_invalid_pct));
 }
 
@@ -55,9 +57,10 @@ void sampler(Checks& c, const std::string& w, const json& s, const ValidityLimit
   const double hz = s.value("achieved_hz", 0.0), gap = s.value("max_gap_ms", 0.0);
   const double ticks = s.value("ticks", 0.0), late = s.value("late_ticks", 0.0);
   const double late_pct = ticks > 0 ? 100 * late / ticks : 0;
-  c.add(w + ": sampler rate", hz >= l.sampler_min_hz && late_pct <= l.sampler_late_pct && gap <= l.sampler_max_gap_ms,
-        "warning",
-        fmt("%.0f Hz achieved", hz) + fmt(", longest gap %.1f ms", gap) + fmt(", %.2f%% of ticks late", late_pct));
+  c.add(w + ": sampler rate",
+        hz >= l.sampler_min_hz && late_pct <= l.sampler_late_pct && gap <= l.sampler_max_gap_ms, "warning",
+        fmt("%.0f Hz achieved", hz) + fmt(", longest gap %.1f ms", gap) +
+            fmt(", %.2f%% of ticks late", late_pct));
   const double overhead = s.value("overhead_pct", 0.0);
   c.add(w + ": sampler overhead", std::fabs(overhead) <= l.overhead_abs_pct, "warning",
         fmt("%.2f%% (throughput with vs without the sampler", overhead) +
@@ -67,8 +70,9 @@ void sampler(Checks& c, const std::string& w, const json& s, const ValidityLimit
 void workload(Checks& c, const json& w, const ValidityLimits& l) {
   const std::string name = field(w, "name").is_string() ? w["name"].get<std::string>() : "?";
   c.add(name + ": warm-up steady", field(field(w, "warmup"), "steady") == true, "warning",
-        field(field(w, "warmup"), "steady") == true ? "throughput and power steady before measuring"
-                                                     : "not steady within the warm-up limit; figures may drift");
+        field(field(w, "warmup"), "steady") == true
+            ? "throughput and power steady before measuring"
+            : "not steady within the warm-up limit; figures may drift");
   background(c, name, field(w, "background"), l);
   sampler(c, name, field(w, "sampler"), l);
   const bool energy = field(w, "energy_ok") == true;
@@ -77,8 +81,9 @@ void workload(Checks& c, const json& w, const ValidityLimits& l) {
   const json& net = field(field(w, "joules_per_unit"), "net");
   if (net.is_number())
     c.add(name + ": net energy positive", net.get<double>() > 0, "invalid",
-          net.get<double>() > 0 ? "loaded power above idle"
-                                : "net J/unit is negative: the idle baseline was above loaded power (disturbed idle)");
+          net.get<double>() > 0
+              ? "loaded power above idle"
+              : "net J/unit is negative: the idle baseline was above loaded power (disturbed idle)");
   int bad_energy = 0, bad_cap = 0, points = 0;
   for (const auto& p : field(w, "curve")) {
     ++points;
@@ -87,9 +92,11 @@ void workload(Checks& c, const json& w, const ValidityLimits& l) {
     bad_cap += warning.is_string() && !warning.get<std::string>().empty() ? 1 : 0;
   }
   c.add(name + ": curve energy", bad_energy == 0, "warning",
-        std::to_string(points - bad_energy) + " of " + std::to_string(points) + " points with valid energy (the rest are null)");
+        std::to_string(points - bad_energy) + " of " + std::to_string(points) +
+            " points with valid energy (the rest are null)");
   c.add(name + ": caps read back", bad_cap == 0, "warning",
-        bad_cap == 0 ? "every cap in force as requested" : std::to_string(bad_cap) + " caps read back differently");
+        bad_cap == 0 ? "every cap in force as requested"
+                     : std::to_string(bad_cap) + " caps read back differently");
   const double seconds = field(w, "measured_seconds").is_number() ? w["measured_seconds"].get<double>() : 0;
   c.add(name + ": measured duration", seconds >= l.min_measured_s, "warning",
         fmt("%.1f s measured", seconds) + fmt(" (MLPerf Power asks at least %.0f s)", l.min_measured_s));
@@ -102,7 +109,8 @@ json validity(const json& results, const ValidityLimits& limits) {
   const bool complete = field(results, "complete") == true;
   c.add("run complete", complete, "invalid", complete ? "every stage ran" : "interrupted: partial results");
   c.add("full run", field(results, "quick") != true, "warning",
-        field(results, "quick") == true ? "--quick: short windows below the method's minimum durations" : "full durations");
+        field(results, "quick") == true ? "--quick: short windows below the method's minimum durations"
+                                        : "full durations");
   const bool measured = field(results, "energy_kind") == "measured";
   c.add("energy measured", measured, "warning",
         measured ? "from " + field(results, "energy_sensor").dump()
@@ -125,7 +133,9 @@ json validity(const json& results, const ValidityLimits& limits) {
 std::string verdict_line(const json& v) {
   std::vector<std::string> failed;
   for (const auto& c : field(v, "checks")) {
-    if (field(c, "ok") == false) failed.push_back(field(c, "name").get<std::string>() + " (" + field(c, "detail").get<std::string>() + ")");
+    if (field(c, "ok") == false)
+      failed.push_back(field(c, "name").get<std::string>() + " (" + field(c, "detail").get<std::string>() +
+                       ")");
   }
   const std::string verdict = field(v, "verdict").is_string() ? v["verdict"].get<std::string>() : "?";
   if (verdict == "valid") return "Result is VALID";
