@@ -56,6 +56,16 @@ json window_json(const power::Sampler& sampler, double t0, double t1) {
   return out;
 }
 
+// Energy per sensor over the next `seconds` (less if interrupted), once the sampler has read it.
+json sample_window(power::Sampler& sampler, double seconds) {
+  const double t0 = sampler.now();
+  while (sampler.now() - t0 < seconds && !interrupted())
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const double t1 = sampler.now();
+  sampler.wait_until_read(t1);
+  return window_json(sampler, t0, t1);
+}
+
 void print_window(const json& rows) {
   std::printf("  %-28s %-9s %12s %10s %10s%s\n", "sensor", "kind", "energy", "time", "power",
               !rows.empty() && rows[0].contains("net_joules") ? "   net of idle" : "");
@@ -230,12 +240,8 @@ int cmd_power(const std::vector<std::string>& argv) {
     sampler.stop();
     return code;
   }
-  const double t0 = sampler.now();
-  while (sampler.now() - t0 < seconds && !interrupted())
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  const double t1 = sampler.now();
+  const json rows = sample_window(sampler, seconds);
   sampler.stop();
-  const json rows = window_json(sampler, t0, t1);
   if (a.flag("json")) {
     print_json(json{
         {"sensors", rows}, {"primary_rule", set.primary_rule}, {"primary_unreadable", unreadable_json(set)}});
@@ -289,14 +295,7 @@ int cmd_measure(const std::vector<std::string>& argv) {
   power::Sampler sampler(raw(set), {});
   sampler.start();
   json idle = json::array();
-  if (idle_s > 0) {  // idle before the command: its energy is reported net of it
-    const double i0 = sampler.now();
-    while (sampler.now() - i0 < idle_s && !interrupted())
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    const double i1 = sampler.now();
-    sampler.wait_until_read(i1);
-    idle = window_json(sampler, i0, i1);
-  }
+  if (idle_s > 0) idle = sample_window(sampler, idle_s);  // the command's energy is reported net of it
   std::vector<json> runs;
   int code = 0;
   for (std::uint64_t k = 0; k < repeats && !interrupted(); ++k) {

@@ -68,11 +68,7 @@ int cmd_site(const std::vector<std::string>& argv) {
   o.phase_s = a.positive("duration").value_or(0.0);
   o.seed = static_cast<std::uint32_t>(a.uint("seed", 0, 0xffffffffu).value_or(1));
   o.out = a.get_or("out", "joulebench-site");
-  o.root = sysfs_root_from(a);
-  if (const auto c = a.get("calibration")) o.calibration = *c;
-  o.threads = a.uint("threads", 1, 4096).value_or(0);
-  o.pin = !a.flag("no-pin");
-  o.progress = !a.flag("no-progress");
+  read_run_options(a, o);
   const std::string priority = a.get_or("back-priority", "background");
   if (priority != "background" && priority != "normal")
     throw UsageError("--back-priority '" + priority + "' is not one of background, normal");

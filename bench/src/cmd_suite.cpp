@@ -109,11 +109,7 @@ int cmd_run(const std::vector<std::string>& argv) {
   o.quick = a.flag("quick");
   o.allow_hw_caps = a.flag("allow-hw-caps");
   o.out = a.get_or("out", "joulebench-results");
-  o.root = sysfs_root_from(a);
-  if (const auto c = a.get("calibration")) o.calibration = *c;
-  o.threads = a.uint("threads", 1, 4096).value_or(0);
-  o.pin = !a.flag("no-pin");
-  o.progress = !a.flag("no-progress");
+  read_run_options(a, o);
   make_room_for_results(o.out, a.flag("force"));
   try {
     const int code = suite::run_suite(o);

@@ -14,6 +14,17 @@ namespace joulebench::cli {
 
 power::SysfsRoot sysfs_root_from(const Args& a);
 power::DiscoveryOptions discovery_from(const Args& a);
+
+/// The options of every command that runs workloads under a sampler (`run`, `site`): sysfs root,
+/// calibration, threads, pinning and the progress line.
+template <typename Options>
+void read_run_options(const Args& a, Options& o) {
+  o.root = sysfs_root_from(a);
+  if (const auto c = a.get("calibration")) o.calibration = *c;
+  o.threads = a.uint("threads", 1, 4096).value_or(0);
+  o.pin = !a.flag("no-pin");
+  o.progress = !a.flag("no-progress");
+}
 /// Probes for the software actuators (duty, workers) that steer joulebench's own workloads.
 std::vector<power::Probe> software_actuator_probes(std::size_t workers);
 /// If a previous run left caps journaled (crash, SIGKILL), warns on stderr and restores them.

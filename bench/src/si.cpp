@@ -23,6 +23,10 @@ std::string sig(double value, int digits) {
   return b;
 }
 
+std::string unit_symbol(const std::string& unit) {
+  return unit == "hash" ? "H" : unit == "inference" ? "inf" : unit;
+}
+
 std::string si(double value, const std::string& unit, int digits) {
   if (!std::isfinite(value)) return "-";
   static constexpr const char* kPrefixes[] = {"p", "n", "µ", "m", "", "k", "M", "G", "T", "P"};

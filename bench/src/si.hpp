@@ -9,6 +9,10 @@ namespace joulebench::cli {
 /// "41.2 MH/s", si(1.82e-7, "J/hash") "182 nJ/hash". NaN or infinite: "-".
 std::string si(double value, const std::string& unit, int digits = 3);
 
+/// The short symbol of a work unit on screen: "hash" -> "H" (H/s, MH/J as miners write them),
+/// "inference" -> "inf"; any other unit as it is.
+std::string unit_symbol(const std::string& unit);
+
 /// A plain number with `digits` significant digits and no exponent within 1e-3..1e6 ("5.49").
 std::string sig(double value, int digits = 3);
 

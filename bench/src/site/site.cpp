@@ -221,11 +221,6 @@ json mean_batch(const std::vector<Request>& requests) {
   return batches > 0 ? json(rows / batches) : json();
 }
 
-double mean_watts(const Site& s, const Phase& p) {
-  const auto bins = power_bins(*s.sampler, s.signal.size(), p.t0, p.t1, p.t1 - p.t0);
-  return bins.empty() ? NAN : bins.front();
-}
-
 // The site position's upper half moves only the back's share of power (full load minus the
 // front alone); scaling the gains by that span keeps the loop as fast as the defaults are on an
 // actuator spanning the whole range (at most 10x, for a front that leaves almost nothing).
@@ -406,7 +401,7 @@ int run_site(const SiteOptions& options) {
   SiteActuator actuator(s.back->throttle(), s.front_workload->throttle());
   json history = json::array();
   s.progress.set_stage(budget ? "co-run under budget" : "co-run", "front + back", "");
-  const power::PiConfig pi = site_gains(full_load, mean_watts(s, alone));
+  const power::PiConfig pi = site_gains(full_load, s.watts(alone.t0, alone.t1));
   const Phase co =
       stream_phase(s, arrivals, true, budget ? &*budget : nullptr, full_load, &actuator, pi, history);
   s.progress.finish();

@@ -323,10 +323,8 @@ json load_timeseries(const fs::path& dir) {
 
 namespace {
 
-// "hash" -> H (hashes are counted in H/s, MH/J by miners); "inference" -> inf.
 std::string short_unit(const json& w) {
-  const std::string unit = field(w, "unit").is_string() ? w["unit"].get<std::string>() : "unit";
-  return unit == "hash" ? "H" : unit == "inference" ? "inf" : unit;
+  return cli::unit_symbol(field(w, "unit").is_string() ? w["unit"].get<std::string>() : "unit");
 }
 
 double number_or_nan(const json& v) { return v.is_number() ? v.get<double>() : NAN; }
@@ -334,8 +332,7 @@ double number_or_nan(const json& v) { return v.is_number() ? v.get<double>() : N
 // SPECpower-style ladder per workload and actuator: what each cap level buys.
 void print_ladders(const json& results, const std::string& kind) {
   for (const auto& w : field(results, "workloads")) {
-    const std::string u = short_unit(w),
-                      unit = field(w, "unit").is_string() ? w["unit"].get<std::string>() : "unit";
+    const std::string u = short_unit(w);
     std::map<std::string, std::vector<const json*>> by_actuator;
     for (const auto& p : field(w, "curve"))
       if (field(p, "actuator").is_string()) by_actuator[p["actuator"].get<std::string>()].push_back(&p);
@@ -354,7 +351,6 @@ void print_ladders(const json& results, const std::string& kind) {
                     binding.is_number() ? (cli::sig(100 * binding.get<double>(), 3) + "%").c_str() : "-");
       }
     }
-    (void)unit;
   }
 }
 
@@ -403,7 +399,7 @@ void print_summary(const json& results) {
               "throughput", "power", "kernel");
   for (const auto& w : field(results, "workloads")) {
     if (!field(w, "throughput_per_s").is_number()) continue;
-    const std::string u = short_unit(w), per = field(w, "unit") == "hash" ? "J/hash" : "J/inf";
+    const std::string u = short_unit(w), per = "J/" + (u == "H" ? std::string("hash") : u);
     const double gross = number_or_nan(field(field(w, "joules_per_unit"), "gross"));
     std::printf("%-16s %13s %13s %13s %12s %9s  %s (%s)\n", field(w, "name").get<std::string>().c_str(),
                 cli::si(gross > 0 ? 1.0 / gross : NAN, u + "/J").c_str(), cli::si(gross, per).c_str(),

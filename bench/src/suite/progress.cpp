@@ -50,12 +50,7 @@ void Progress::draw() {
   std::fprintf(stderr, "\r\033[K[%6.1f s, ~%.0f s left] %-22s %-16s%s", elapsed,
                std::max(0.0, planned_s_ - elapsed), stage_.c_str(), workload_.c_str(), cap_.c_str());
   if (rate_ > 0)
-    std::fprintf(stderr, " %s  %s (%s)",
-                 cli::si(rate_, (unit_ == "hash"        ? "H"
-                                 : unit_ == "inference" ? "inf"
-                                                        : unit_) +
-                                    "/s")
-                     .c_str(),
+    std::fprintf(stderr, " %s  %s (%s)", cli::si(rate_, cli::unit_symbol(unit_) + "/s").c_str(),
                  cli::si(watts_, "W").c_str(), kind_.c_str());
   std::fflush(stderr);
 }
