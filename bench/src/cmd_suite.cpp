@@ -11,7 +11,9 @@
 #include "joulebench/power/sysfs.hpp"
 #include "json_out.hpp"
 #include "power_setup.hpp"
+#include "si.hpp"
 #include "suite/compare.hpp"
+#include "suite/fleet.hpp"
 #include "suite/outputs.hpp"
 #include "suite/run.hpp"
 
@@ -123,17 +125,35 @@ int cmd_run(const std::vector<std::string>& argv) {
 }
 
 int cmd_compare(const std::vector<std::string>& argv) {
-  const Args a(argv, {"threshold"}, {"json", "force"}, 2);
+  const Args a(argv, {"threshold", "html"}, {"json", "force"}, 2);
   if (a.positionals().size() != 2)
     throw UsageError("compare needs two files: joulebench compare BASE.json NEW.json");
   const suite::CompareOptions o{a.positive("threshold", true).value_or(5.0), a.flag("force")};
   suite::CompareReport report;
+  suite::CompareInputs in;
   try {
-    report = suite::compare_results(suite::load_results(a.positionals()[0]),
-                                    suite::load_results(a.positionals()[1]), o);
+    in.base = suite::load_results(a.positionals()[0]);
+    in.now = suite::load_results(a.positionals()[1]);
+    report = suite::compare_results(in.base, in.now, o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "joulebench: error: %s\n", e.what());
     return 2;
+  }
+  if (a.has("html")) {
+    const auto dir_of = [](const std::filesystem::path& p) {
+      return std::filesystem::is_directory(p) ? p : p.parent_path();
+    };
+    in.base_name = a.positionals()[0];
+    in.now_name = a.positionals()[1];
+    in.base_timeseries = suite::load_timeseries(dir_of(in.base_name));
+    in.now_timeseries = suite::load_timeseries(dir_of(in.now_name));
+    try {
+      power::write_file_atomically(a.get_or("html", ""), suite::render_compare(in, report, o));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "joulebench: error: %s\n", e.what());
+      return 2;
+    }
+    if (!a.flag("json")) std::printf("wrote %s\n", a.get_or("html", "").c_str());
   }
   if (a.flag("json")) {
     print_json(report.to_json(o), 2);
@@ -181,54 +201,43 @@ int cmd_report(const std::vector<std::string>& argv) {
 }
 
 int cmd_merge(const std::vector<std::string>& argv) {
-  const Args a(argv, {"csv"}, {}, Args::kAnyPositionals);
+  const Args a(argv, {"csv", "html"}, {"json"}, Args::kAnyPositionals);
   if (a.positionals().empty())
     throw UsageError("merge needs result directories: joulebench merge DIR [DIR...]");
-  std::string csv =
-      "host,workload,unit,kernel,threads,throughput_per_s,watts,joules_per_unit_gross,joules_per_unit_net,"
-      "energy_kind,sensor,complete,quick\n";
-  std::printf("%-16s %-18s %-10s %12s %9s %13s %-10s %s\n", "host", "workload", "unit", "units/s", "W",
-              "J/unit gross", "energy", "complete");
-  std::vector<std::string> skipped;
-  for (const auto& dir : a.positionals()) {
-    std::string rows;
-    try {
-      const json r = suite::load_results(dir);
-      const std::string host = r.at("machine").value("hostname", dir);
-      for (const auto& w : r.at("workloads")) {
-        if (!w.contains("throughput_per_s")) continue;
-        std::printf("%-16s %-18s %-10s %12.4g %9.2f %13.4g %-10s %s\n", host.c_str(),
-                    w.at("name").get<std::string>().c_str(), w.at("unit").get<std::string>().c_str(),
-                    w.at("throughput_per_s").get<double>(), w.at("watts").get<double>(),
-                    w.at("joules_per_unit").at("gross").get<double>(), r.value("energy_kind", "?").c_str(),
-                    r.value("complete", false) ? "yes" : "no");
-        std::ostringstream line;
-        line << host << "," << w.at("name").get<std::string>() << "," << w.at("unit").get<std::string>()
-             << "," << w.at("kernel").get<std::string>() << "," << w.value("threads", 0) << ","
-             << w.at("throughput_per_s").get<double>() << "," << w.at("watts").get<double>() << ","
-             << w.at("joules_per_unit").at("gross").get<double>() << ","
-             << w.at("joules_per_unit").at("net").get<double>() << "," << r.value("energy_kind", "?") << ","
-             << r.value("energy_sensor", "?") << "," << r.value("complete", false) << ","
-             << r.value("quick", false) << "\n";
-        rows += line.str();
+  std::vector<std::filesystem::path> dirs(a.positionals().begin(), a.positionals().end());
+  const suite::Fleet fleet = suite::load_fleet(dirs);
+  if (a.flag("json")) {
+    print_json(fleet.to_json(), 2);
+  } else {
+    std::printf("%-28s %-10s %-11s %-14s %11s %12s %10s  %s\n", "result directory", "host", "status",
+                "workload", "throughput", "work per J", "energy", "note");
+    for (const auto& n : fleet.nodes) {
+      if (n.workloads.empty())
+        std::printf("%-28s %-10s %-11s %-14s %11s %12s %10s  %s\n", n.dir.c_str(), n.host.c_str(),
+                    n.status.c_str(), "-", "-", "-", "-", n.reason.c_str());
+      for (const auto& w : n.workloads) {
+        const std::string u = unit_symbol(w.unit);
+        std::printf("%-28s %-10s %-11s %-14s %11s %12s %10s  %s\n", n.dir.c_str(), n.host.c_str(),
+                    n.status.c_str(), w.name.c_str(), si(w.throughput, u + "/s").c_str(),
+                    si(w.work_per_joule, u + "/J").c_str(), n.energy_kind.c_str(),
+                    w.outlier ? ("OUTLIER: " + w.outlier_note).c_str() : n.reason.c_str());
       }
-    } catch (const std::exception& e) {
-      // One bad input never costs the others: it is named and the merge goes on.
-      skipped.push_back(dir + ": " + e.what());
-      continue;
     }
-    csv += rows;
   }
-  for (const auto& s : skipped) std::fprintf(stderr, "joulebench merge: skipped %s\n", s.c_str());
-  const std::string out = a.get_or("csv", "merged.csv");
-  try {
-    power::write_file_atomically(out, csv);
-    std::printf("wrote %s\n", out.c_str());
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "joulebench: error: %s\n", e.what());
-    return 1;
-  }
-  return skipped.empty() ? 0 : 1;
+  for (const auto& s : fleet.skipped()) std::fprintf(stderr, "joulebench merge: failed %s\n", s.c_str());
+  int code = fleet.skipped().empty() ? 0 : 1;
+  const auto write = [&](const std::string& path, const std::string& text) {
+    try {
+      power::write_file_atomically(path, text);
+      if (!a.flag("json")) std::printf("wrote %s\n", path.c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "joulebench: error: %s\n", e.what());
+      code = 1;
+    }
+  };
+  write(a.get_or("csv", "merged.csv"), fleet.csv());
+  if (a.has("html")) write(a.get_or("html", ""), fleet.html());
+  return code;
 }
 
 }  // namespace joulebench::cli

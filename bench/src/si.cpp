@@ -27,9 +27,18 @@ std::string unit_symbol(const std::string& unit) {
   return unit == "hash" ? "H" : unit == "inference" ? "inf" : unit;
 }
 
+namespace {
+constexpr const char* kPrefixes[] = {"p", "n", "µ", "m", "", "k", "M", "G", "T", "P"};
+}
+
+SiScale si_scale(double max_abs) {
+  if (!std::isfinite(max_abs) || max_abs <= 0) return {};
+  const int index = std::max(0, std::min(9, 4 + static_cast<int>(std::floor(std::log10(max_abs) / 3))));
+  return {kPrefixes[index], std::pow(1000.0, index - 4)};
+}
+
 std::string si(double value, const std::string& unit, int digits) {
   if (!std::isfinite(value)) return "-";
-  static constexpr const char* kPrefixes[] = {"p", "n", "µ", "m", "", "k", "M", "G", "T", "P"};
   int index = 4;
   double v = value;
   if (v != 0) {

@@ -13,6 +13,14 @@ std::string si(double value, const std::string& unit, int digits = 3);
 /// "inference" -> "inf"; any other unit as it is.
 std::string unit_symbol(const std::string& unit);
 
+/// The SI prefix an axis whose largest magnitude is `max_abs` is labelled in: {"M", 1e6} for 4.1e7,
+/// so its ticks read "0 10 20 30 40" and its label "MH/s".
+struct SiScale {
+  std::string prefix;
+  double factor = 1;
+};
+SiScale si_scale(double max_abs);
+
 /// A plain number with `digits` significant digits and no exponent within 1e-3..1e6 ("5.49").
 std::string sig(double value, int digits = 3);
 

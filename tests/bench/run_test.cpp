@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -34,6 +35,35 @@ void expect_labelled(const json& j, const std::string& where) {
   } else if (j.is_array()) {
     for (std::size_t i = 0; i < j.size(); ++i) expect_labelled(j[i], where + "[" + std::to_string(i) + "]");
   }
+}
+
+// results/results.schema.json (JSON Schema 2020-12), checked by python3-jsonschema.
+int schema_check(const std::filesystem::path& file) {
+  const std::string cmd =
+      std::string(JOULEBENCH_VALIDATE_RESULTS) + " " + JOULEBENCH_RESULTS_SCHEMA + " '" + file.string() + "'";
+  const int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+void expect_schema_valid(const std::filesystem::path& dir) {
+  EXPECT_EQ(schema_check(dir / "results.json"), 0) << dir << "/results.json does not match the schema";
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(ResultsSchema, RejectsAResultMissingARequiredMember) {
+  FakeTree tree;
+  json j = json::parse(slurp(JOULEBENCH_REFERENCE_RESULTS));
+  ASSERT_EQ(schema_check(JOULEBENCH_REFERENCE_RESULTS), 0);
+  j["workloads"][0]["curve"][0].erase("energy_kind");
+  tree.write("/bad.json", j.dump());
+  EXPECT_EQ(schema_check(tree.root() / "bad.json"), 1);
+  j = json::parse(slurp(JOULEBENCH_REFERENCE_RESULTS));
+  j["energy_kind"] = "guessed";
+  tree.write("/bad.json", j.dump());
+  EXPECT_EQ(schema_check(tree.root() / "bad.json"), 1);
 }
 
 TEST(RunQuick, EndToEndWritesEveryFileWithLabelledEnergy) {
@@ -85,6 +115,35 @@ TEST(RunQuick, EndToEndWritesEveryFileWithLabelledEnergy) {
   }
   EXPECT_NE(r.output.find(j["energy_kind"].get<std::string>() == "measured" ? "measured" : "ESTIMATED"),
             std::string::npos);
+  expect_schema_valid(out);
+  const std::string report = slurp(out / "report.html");
+  for (const char* part : {"QUICK RUN", "Verdict:", "Efficiency frontier", "Zoom: −20 … +100 ms",
+                           "settle band", "id='disclosure'", "Validity checks", "<table>"})
+    EXPECT_NE(report.find(part), std::string::npos) << part;
+}
+
+// The HTML pages of two runs and of a fleet, from one real run: compare overlays it on itself
+// (no change), and merge lists a directory without a result as failed and exits 1.
+TEST(RunQuick, CompareAndMergeWriteTheirPages) {
+  FakeTree tree;
+  const auto out = tree.root() / "a";
+  ASSERT_EQ(testing::run_cli("run --quick --no-progress --workloads sha256d --out " + out.string()).exit_code,
+            0);
+  const auto cmp = testing::run_cli("compare " + out.string() + " " + out.string() + " --html " +
+                                    (tree.root() / "cmp.html").string());
+  EXPECT_EQ(cmp.exit_code, 0) << cmp.output;
+  const std::string page = slurp(tree.root() / "cmp.html");
+  EXPECT_NE(page.find("no regression"), std::string::npos);
+  EXPECT_NE(page.find("base dashed"), std::string::npos);
+  std::filesystem::create_directories(tree.root() / "failed-node");
+  const auto merge = testing::run_cli("merge " + out.string() + " " + (tree.root() / "failed-node").string() +
+                                      " --csv " + (tree.root() / "fleet.csv").string() + " --html " +
+                                      (tree.root() / "fleet.html").string());
+  EXPECT_EQ(merge.exit_code, 1) << merge.output;
+  const std::string csv = slurp(tree.root() / "fleet.csv");
+  EXPECT_NE(csv.find(out.string() + ","), std::string::npos) << csv;
+  EXPECT_NE(csv.find("failed-node,failed-node,,failed,"), std::string::npos) << csv;
+  EXPECT_NE(slurp(tree.root() / "fleet.html").find("failed"), std::string::npos);
 }
 
 TEST(RunQuick, SigintLeavesAParseableIncompleteResult) {
@@ -113,6 +172,7 @@ TEST(RunQuick, SigintLeavesAParseableIncompleteResult) {
   const json j = load_results(out);
   EXPECT_FALSE(j["complete"].get<bool>());
   EXPECT_TRUE(j["interrupted"].get<bool>());
+  expect_schema_valid(out);
 }
 
 TEST(RunQuick, ForceMovesEarlierResultsAsideInsteadOfMixing) {
@@ -164,6 +224,7 @@ TEST(SiteQuick, WritesTheSiteSectionWithBudgetStepsAndPlanCheck) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json j = load_results(out);
   EXPECT_TRUE(j["complete"].get<bool>());
+  expect_schema_valid(out);
   const json& site = j["site"];
   for (const char* phase : {"alone", "corun"}) {
     for (const char* q : {"p50", "p99", "p999", "slo_attainment"})
@@ -218,6 +279,7 @@ TEST(RunHardwareCaps, SighupRestoresTheLimitAndLeavesAValidPartialResult) {
   EXPECT_EQ(WEXITSTATUS(status), 129);
   EXPECT_EQ(tree.read(limit), "120000000");
   EXPECT_FALSE(load_results(out)["complete"].get<bool>());
+  expect_schema_valid(out);
 }
 
 }  // namespace

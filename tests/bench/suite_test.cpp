@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 #include "../power/fake_tree.hpp"
 #include "si.hpp"
+#include "suite/chart.hpp"
+#include "suite/fleet.hpp"
 #include "suite/outputs.hpp"
+#include "suite/progress.hpp"
 #include "suite/validity.hpp"
 #include "test_support.hpp"
 
@@ -198,23 +202,26 @@ TEST(Compare, JsonOutputIsJson) {
   EXPECT_EQ(j["changes"][0]["verdict"], "REGRESSION");
 }
 
-TEST(Merge, OneTableAndOneCsvFromManyMachines) {
-  FakeTree tree;
-  json a = sample_results(1e8, 2e-7, 1), b = sample_results(2e8, 1e-7, 1);
-  b["machine"]["hostname"] = "node2";
-  tree.write("/node1/results.json", a.dump());
-  tree.write("/node2/results.json", b.dump());
-  const auto csv = tree.root() / "fleet.csv";
-  const auto r = testing::run_cli("merge " + (tree.root() / "node1").string() + " " +
-                                  (tree.root() / "node2").string() + " --csv " + csv.string());
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  std::ifstream in(csv);
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(all.find("node1,sha256d"), std::string::npos) << all;
-  EXPECT_NE(all.find("node2,sha256d"), std::string::npos) << all;
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-TEST(Merge, WritesWhatItCanReadNamesWhatItSkippedAndExits1) {
+TEST(Merge, RowsAreKeyedByDirectoryAndHostEvenWhenHostnamesRepeat) {
+  FakeTree tree;
+  json a = sample_results(1e8, 2e-7, 1), b = sample_results(2e8, 1e-7, 1);  // both hosts are "node1"
+  tree.write("/r/n1/results.json", a.dump());
+  tree.write("/r/n2/results.json", b.dump());
+  const auto csv = tree.root() / "fleet.csv";
+  const auto r = testing::run_cli("merge " + (tree.root() / "r/n1").string() + " " +
+                                  (tree.root() / "r/n2").string() + " --csv " + csv.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::string all = slurp(csv);
+  EXPECT_NE(all.find((tree.root() / "r/n1").string() + ",node1,test cpu,ok,"), std::string::npos) << all;
+  EXPECT_NE(all.find((tree.root() / "r/n2").string() + ",node1,test cpu,ok,"), std::string::npos) << all;
+}
+
+TEST(Merge, ListsFailedDirectoriesAsFailedNamesThemAndExits1) {
   FakeTree tree;
   json good = sample_results(1e8, 2e-7, 1), typed = sample_results(1e8, 2e-7, 1);
   typed["workloads"][0]["throughput_per_s"] = "fast";  // a wrong-typed field
@@ -226,12 +233,72 @@ TEST(Merge, WritesWhatItCanReadNamesWhatItSkippedAndExits1) {
                                   (tree.root() / "good").string() + " " + (tree.root() / "typed").string() +
                                   " " + (tree.root() / "missing").string() + " --csv " + csv.string());
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  for (const char* skipped : {"garbage", "typed", "missing"})
-    EXPECT_NE(r.output.find("skipped " + (tree.root() / skipped).string()), std::string::npos) << r.output;
-  std::ifstream in(csv);
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(all.find("node1,sha256d"), std::string::npos) << all;
-  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 2) << all;  // header and the good node's row
+  const std::string all = slurp(csv);
+  for (const char* failed : {"garbage", "typed", "missing"}) {
+    EXPECT_NE(r.output.find("failed " + (tree.root() / failed).string()), std::string::npos) << r.output;
+    EXPECT_NE(all.find((tree.root() / failed).string() + "," + failed + ",,failed,"), std::string::npos)
+        << all;
+  }
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 5) << all;  // header, the good row, three failed rows
+}
+
+TEST(Merge, FlagsANodeFurtherFromTheMedianThanItsOwnSpreadAndListsInvalidRuns) {
+  FakeTree tree;
+  std::vector<std::filesystem::path> dirs;
+  for (int i = 0; i < 4; ++i) {
+    json r = sample_results(1e8, i == 3 ? 3e-7 : 2e-7 * (1 + 0.001 * i), 2);  // node 3 needs 1.5x the energy
+    if (i == 2) r["validity"] = {{"verdict", "invalid"}, {"checks", json::array()}};
+    tree.write("/n" + std::to_string(i) + "/results.json", r.dump());
+    dirs.push_back(tree.root() / ("n" + std::to_string(i)));
+  }
+  const Fleet f = load_fleet(dirs);
+  ASSERT_EQ(f.nodes.size(), 4u);
+  EXPECT_EQ(f.nodes[2].status, "invalid");  // listed, not dropped; not part of the median
+  EXPECT_FALSE(f.nodes[0].workloads[0].outlier);
+  EXPECT_FALSE(f.nodes[1].workloads[0].outlier);
+  EXPECT_TRUE(f.nodes[3].workloads[0].outlier) << f.nodes[3].workloads[0].outlier_note;
+  EXPECT_TRUE(f.skipped().empty());
+  const std::string page = f.html();
+  EXPECT_NE(page.find("(outlier)"), std::string::npos);
+  EXPECT_NE(page.find("invalid"), std::string::npos);
+}
+
+TEST(Progress, TimeLeftFollowsThePaceOfTheFinishedStages) {
+  Progress slow(false);
+  slow.set_plan(1.0);
+  slow.set_stage("a", "", "", 0.1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // at least twice the plan
+  slow.set_stage("b", "", "", 0.1);
+  // Uncorrected, 0.8 s of plan would be left; at >= 2x the pace it is >= 1.6 s (clamped at 4x).
+  EXPECT_GE(slow.seconds_left(), 1.6 - 0.05);
+  EXPECT_LE(slow.seconds_left(), 0.9 * 4 + 1e-9);
+  Progress fast(false);
+  fast.set_plan(30);
+  fast.set_stage("a", "", "", 10);
+  fast.set_stage("b", "", "", 10);  // stage a took ~0 s of its 10: the pace clamps at 0.5x
+  EXPECT_NEAR(fast.seconds_left(), 10 * 0.5 + 10 * 0.5, 0.1);
+}
+
+TEST(Chart, SiTicksAndMarkerLabelsInRowsAboveThePlot) {
+  html::Chart c{.title = "t",
+                .x = {.label = "time", .unit = "ms", .min = -20.0, .max = 100.0},
+                .y = {.label = "throughput", .unit = "H/s"},
+                .series = {{"s", {-10, 0, 50, 100}, {4.1e7, 4.0e7, 2.0e7, 2.1e7}}},
+                .markers = {{0, "cap command"}, {2, "react"}, {300, "outside"}}};
+  const std::string svg = html::render(c);
+  EXPECT_NE(svg.find("throughput (MH/s)"), std::string::npos);
+  EXPECT_NE(svg.find(">40<"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("e+"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("outside"), std::string::npos);  // beyond the zoom's range
+  // The two close labels are in different rows, both above the plot frame.
+  const auto label_y = [&](const std::string& text) {
+    const auto at = svg.rfind("<text", svg.find(">" + text + "<"));
+    return std::stod(svg.substr(svg.find("y='", at) + 3));
+  };
+  const auto frame = svg.find("class='frame'");
+  const double top = std::stod(svg.substr(svg.rfind("y='", frame) + 3));
+  EXPECT_NE(label_y("cap command"), label_y("react"));
+  EXPECT_LT(std::max(label_y("cap command"), label_y("react")), top);
 }
 
 TEST(RunErrors, AnEarlierRunsResultsAreNeverMixedWithANewOne) {

@@ -11,6 +11,7 @@
 
 #include "fuzz_input.hpp"
 #include "suite/compare.hpp"
+#include "suite/fleet.hpp"
 #include "suite/outputs.hpp"
 #include "suite/validity.hpp"
 
@@ -28,10 +29,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)suite::steps_csv(r);
       (void)suite::render_report(r, nlohmann::json::array());
       (void)suite::validity(r);
+      (void)suite::load_fleet({file}).html();
     });
     fuzz::expect_only<std::runtime_error>([&] {
       const auto report = suite::compare_results(r, r, {});
       if (report.regression) __builtin_trap();  // a run never regresses against itself
+      suite::CompareInputs in{r, r, nlohmann::json::array(), nlohmann::json::array(), "a", "b"};
+      fuzz::expect_only<nlohmann::json::exception>([&] { (void)suite::render_compare(in, report, {}); });
     });
   });
   return 0;

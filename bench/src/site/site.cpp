@@ -22,6 +22,7 @@
 #include "suite/outputs.hpp"
 #include "suite/planner.hpp"
 #include "suite/progress.hpp"
+#include "suite/validity.hpp"
 #include "suite/workloads.hpp"
 
 namespace joulebench::site {
@@ -354,6 +355,11 @@ int run_site(const SiteOptions& options) {
                {"quick", s.o.quick},
                {"energy_kind", s.energy_kind},
                {"energy_sensor", s.signal_name},
+               {"method",
+                {{"quick", s.o.quick},
+                 {"phases", "front alone, back alone and co-run on one seeded request stream"},
+                 {"power_bins_s", 0.1},
+                 {"notes", "results/METHOD.md, \"The site (joulebench site)\""}}},
                {"workloads", json::array()}};
   s.results.update(suite::disclosure(s.o.root, s.sensors));
   json site{{"front",
@@ -371,8 +377,8 @@ int run_site(const SiteOptions& options) {
   const auto finish = [&](bool complete) {
     suite::label_energy(site, s.energy_kind);  // the plan's predictions carry the planner's own kind
     s.results["site"] = site;
-    s.results["complete"] = complete;
-    s.results["interrupted"] = !complete;
+    suite::finish_results(s.results, s.o.root, complete);
+    s.results["validity"] = suite::validity(s.results);
     write_site_outputs(s.o.out, s.results);
   };
   capacity_and_full_load(s, site);
@@ -466,6 +472,7 @@ int run_site(const SiteOptions& options) {
   if (planner) site["plan"] = plan_check(s, *planner, co, budget ? &*budget : nullptr, full_load, site);
   finish(!cli::interrupted());
   print_site_summary(s.results);
+  std::printf("%s\n", suite::verdict_line(s.results["validity"]).c_str());
   return cli::interrupted() ? cli::interrupted_exit_code() : 0;
 }
 

@@ -31,6 +31,14 @@ struct CompareReport {
   [[nodiscard]] nlohmann::json to_json(const CompareOptions& o) const;
 };
 
+/// Both runs with their step time series, for the HTML page.
+struct CompareInputs {
+  nlohmann::json base, now, base_timeseries, now_timeseries;
+  std::string base_name, now_name;
+};
+/// compare --html: both runs' curves and steps overlaid with per-point deltas.
+std::string render_compare(const CompareInputs& in, const CompareReport& report, const CompareOptions& o);
+
 /// Throws std::runtime_error naming the field when a result is malformed.
 CompareReport compare_results(const nlohmann::json& base, const nlohmann::json& now, const CompareOptions& o);
 

@@ -141,7 +141,11 @@ json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, cons
 }
 
 void finish_results(json& results, const RunOptions& o, bool complete) {
-  results["limiters"]["after"] = limiters(o.root);
+  finish_results(results, o.root, complete);
+}
+
+void finish_results(json& results, const power::SysfsRoot& root, bool complete) {
+  results["limiters"]["after"] = limiters(root);
   results["finished_at"] = now_iso();
   results["complete"] = complete;
   results["interrupted"] = !complete;

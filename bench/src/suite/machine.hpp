@@ -17,5 +17,6 @@ nlohmann::json results_skeleton(const RunOptions& o, const power::SensorSet& sen
 nlohmann::json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors);
 /// Adds limiters after, end time and `complete`.
 void finish_results(nlohmann::json& results, const RunOptions& o, bool complete);
+void finish_results(nlohmann::json& results, const power::SysfsRoot& root, bool complete);
 
 }  // namespace joulebench::suite

@@ -132,7 +132,7 @@ json window_json(const Run& run, const Window& w) {
 }
 
 void idle_baseline(Run& run) {
-  run.progress.set_stage("idle baseline", "", "");
+  run.progress.set_stage("idle baseline", "", "", run.timing.idle_s);
   power::Sampler s(run.sensors.primary, {});
   s.start();
   const auto load0 = load_snapshot(run.o.root);
@@ -159,7 +159,7 @@ void idle_baseline(Run& run) {
 
 // Windows until throughput and power are steady (CV over the last 4 below 2% / 5%).
 json warm_up(Run& run, Subject& s) {
-  run.progress.set_stage("warm-up", s.workload->name(), s.workload->unit());
+  run.progress.set_stage("warm-up", s.workload->name(), s.workload->unit(), run.timing.warmup_s());
   std::vector<double> thr, watts;
   double t = s.sampler.now();
   const double start = t;
@@ -186,7 +186,7 @@ json warm_up(Run& run, Subject& s) {
 }
 
 void measure(Run& run, Subject& s, json& wj) {
-  run.progress.set_stage("measure", s.workload->name(), s.workload->unit());
+  run.progress.set_stage("measure", s.workload->name(), s.workload->unit(), run.timing.measure_s());
   std::vector<double> thr, watts, gross, net, lat, bins;
   json repeats = json::array(), load = json::array();
   bool energy_ok = true;
@@ -237,7 +237,7 @@ void measure(Run& run, Subject& s, json& wj) {
 
 // Throughput with the sampler stopped vs running, alternating windows in the same run.
 json sampler_overhead(Run& run, Subject& s) {
-  run.progress.set_stage("sampler overhead", s.workload->name(), s.workload->unit());
+  run.progress.set_stage("sampler overhead", s.workload->name(), s.workload->unit(), run.timing.overhead_s());
   std::vector<double> without, with;
   const auto rate = [&](double seconds) {
     const double c0 = static_cast<double>(s.workload->counters().total());
@@ -319,7 +319,10 @@ json power_binding(const Run& run, const Subject& s, double t0, double t1, doubl
 }  // namespace
 
 void sweep(Run& run, Subject& s, power::Actuator& a, const json& full, json& curve) {
-  run.progress.set_stage("cap sweep " + a.name(), s.workload->name(), s.workload->unit());
+  const std::size_t levels =
+      a.name() == "workers" ? std::min(run.o.levels.size(), platform::topology().cores) : run.o.levels.size();
+  run.progress.set_stage("cap sweep " + a.name(), s.workload->name(), s.workload->unit(),
+                         run.timing.sweep_s(levels));
   const double full_rate = full.value("throughput_per_s", 0.0);
   const double noise_pct = full.value("throughput_bin_noise_pct", 0.0);
   for (double setting : settings_for(a, run.o.levels)) {

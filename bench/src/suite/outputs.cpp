@@ -188,6 +188,14 @@ void check_types(const json& j, const std::string& pointer, const std::string& p
 
 json load_results(const fs::path& file_or_dir) {
   const fs::path file = fs::is_directory(file_or_dir) ? file_or_dir / "results.json" : file_or_dir;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec)))
+    throw std::runtime_error("no " + file.string() +
+                             (fs::is_directory(file_or_dir)
+                                  ? " (the run there failed before writing a result, or "
+                                    "has not finished)"
+                                  : "") +
+                             "; give a results.json or a results directory");
   power::FileError fe;
   const auto text = power::read_text(file, &fe, kMaxResultsBytes);
   if (!text) throw std::runtime_error(fe.message + "; give a results.json or a results directory");

@@ -1,173 +1,289 @@
-// report.html: inline SVG charts (no scripts, no network). Estimated energy is labelled on every
-// chart that shows it.
+// report.html: inline SVG charts (no scripts, no network), each with its numbers in a table
+// beside it. Estimated energy is labelled on every chart and table that shows it.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <sstream>
 
 #include "si.hpp"
+#include "suite/chart.hpp"
 #include "suite/outputs.hpp"
 
 namespace joulebench::suite {
 namespace {
 
 using json = nlohmann::json;
+using html::esc;
 
-struct Line {
-  std::string name;
-  std::vector<double> x, y;
-  bool points = true;
-};
-struct Marker {
-  double x;
-  std::string label;
-};
-
-const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
-
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char c : s) o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-  return o;
-}
-
-std::string num(double v) {
-  if (std::fabs(v) < 1e-12) return "0";  // never "-0"
-  char b[32];
-  std::snprintf(b, sizeof b, std::fabs(v) >= 1e-3 && std::fabs(v) < 1e5 ? "%.4g" : "%.3g", v);
-  return b;
-}
-
-double nice_step(double span) {
-  const double raw = span / 5, mag = std::pow(10.0, std::floor(std::log10(raw)));
-  const double f = raw / mag;
-  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
-}
-
-std::string svg_chart(const std::string& title, const std::string& xlabel, const std::string& ylabel,
-                      const std::vector<Line>& lines, const std::vector<Marker>& markers = {}) {
-  const double W = 580, H = 330, L = 70, R = 20, T = 30, B = 45;
-  double x0 = 1e300, x1 = -1e300, y0 = 0, y1 = -1e300;
-  for (const auto& l : lines) {
-    for (double v : l.x) x0 = std::min(x0, v), x1 = std::max(x1, v);
-    for (double v : l.y) y0 = std::min(y0, v), y1 = std::max(y1, v);
-  }
-  for (const auto& m : markers) x0 = std::min(x0, m.x), x1 = std::max(x1, m.x);
-  std::ostringstream s;
-  s << "<svg xmlns='http://www.w3.org/2000/svg' width='" << W << "' height='" << H << "' class='chart'>";
-  s << "<text x='" << W / 2 << "' y='18' text-anchor='middle' class='title'>" << esc(title) << "</text>";
-  if (x1 < x0 || y1 <= y0) {
-    s << "<text x='" << W / 2 << "' y='" << H / 2 << "' text-anchor='middle'>no data</text></svg>";
-    return s.str();
-  }
-  if (x1 == x0) x1 = x0 + 1;
-  y1 += 0.05 * (y1 - y0);
-  const auto X = [&](double v) { return L + (v - x0) / (x1 - x0) * (W - L - R); };
-  const auto Y = [&](double v) { return H - B - (v - y0) / (y1 - y0) * (H - T - B); };
-  for (int axis = 0; axis < 2; ++axis) {
-    const double lo = axis ? y0 : x0, hi = axis ? y1 : x1, step = nice_step(hi - lo);
-    for (double v = std::ceil(lo / step) * step; v <= hi + 1e-12; v += step) {
-      if (axis) {
-        s << "<line x1='" << L << "' x2='" << W - R << "' y1='" << Y(v) << "' y2='" << Y(v)
-          << "' class='grid'/>";
-        s << "<text x='" << L - 6 << "' y='" << Y(v) + 4 << "' text-anchor='end'>" << num(v) << "</text>";
-      } else {
-        s << "<line x1='" << X(v) << "' x2='" << X(v) << "' y1='" << T << "' y2='" << H - B
-          << "' class='grid'/>";
-        s << "<text x='" << X(v) << "' y='" << H - B + 16 << "' text-anchor='middle'>" << num(v) << "</text>";
-      }
-    }
-  }
-  s << "<text x='" << (L + W - R) / 2 << "' y='" << H - 8 << "' text-anchor='middle'>" << esc(xlabel)
-    << "</text>";
-  s << "<text transform='translate(14," << (T + H - B) / 2 << ") rotate(-90)' text-anchor='middle'>"
-    << esc(ylabel) << "</text>";
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const auto& l = lines[i];
-    const char* c = kColors[i % 6];
-    s << "<polyline fill='none' stroke='" << c << "' stroke-width='1.5' points='";
-    for (std::size_t k = 0; k < l.x.size(); ++k) s << X(l.x[k]) << "," << Y(l.y[k]) << " ";
-    s << "'/>";
-    if (l.points) {
-      for (std::size_t k = 0; k < l.x.size(); ++k)
-        s << "<circle cx='" << X(l.x[k]) << "' cy='" << Y(l.y[k]) << "' r='3' fill='" << c << "'/>";
-    }
-    s << "<text x='" << W - R - 4 << "' y='" << T + 14 + 14 * i << "' text-anchor='end' fill='" << c << "'>"
-      << esc(l.name) << "</text>";
-  }
-  for (std::size_t i = 0; i < markers.size(); ++i) {  // labels stepped down so close markers stay legible
-    const auto& m = markers[i];
-    s << "<line x1='" << X(m.x) << "' x2='" << X(m.x) << "' y1='" << T << "' y2='" << H - B
-      << "' class='marker'/>";
-    s << "<text x='" << X(m.x) + 3 << "' y='" << T + 10 + 12 * static_cast<double>(i) << "' class='mlabel'>"
-      << esc(m.label) << "</text>";
-  }
-  return s.str() + "</svg>";
-}
-
-std::string workload_section(const json& w, const json& results, const json& timeseries) {
-  const bool est = results.value("energy_kind", "estimated") != "measured";
-  const std::string tag = est ? " (energy ESTIMATED)" : " (energy measured)";
-  const std::string unit = w.value("unit", "unit");
-  std::map<std::string, Line> tvw, jvl;
-  for (const auto& p : w.value("curve", json::array())) {
-    const std::string a = field(p, "actuator");
-    tvw[a].name = jvl[a].name = a;
-    tvw[a].x.push_back(field(p, "watts"));
-    tvw[a].y.push_back(field(p, "throughput_per_s"));
-    jvl[a].x.push_back(100.0 * field(p, "level").get<double>());
-    jvl[a].y.push_back(field(field(p, "joules_per_unit"), "gross"));
-  }
-  std::vector<Line> l1, l2;
-  for (auto& [k, v] : tvw) l1.push_back(v);
-  for (auto& [k, v] : jvl) l2.push_back(v);
-  std::ostringstream s;
-  s << "<h2>" << esc(w.value("name", "?")) << " <small>" << esc(unit) << ", kernel "
-    << esc(w.value("kernel", "?")) << ", " << w.value("threads", 0) << " threads</small></h2>";
-  if (w.contains("throughput_per_s")) {
-    s << "<p>" << num(field(w, "throughput_per_s")) << " " << esc(unit) << "/s at " << num(field(w, "watts"))
-      << " W" << (est ? " (estimated)" : " (measured)") << "; "
-      << num(field(field(w, "joules_per_unit"), "gross")) << " J/" << esc(unit) << " gross, "
-      << num(field(field(w, "joules_per_unit"), "net")) << " net" << (est ? " (estimated)" : "") << ".</p>";
-  }
-  s << svg_chart("Throughput vs power" + tag, "watts" + std::string(est ? " (estimated)" : ""), unit + "/s",
-                 l1);
-  s << svg_chart("Energy per " + unit + " vs cap level" + tag, "cap level (% of max)",
-                 "J/" + unit + std::string(est ? " (estimated)" : ""), l2);
-  const json& hold = field(field(results, "method"), "step_hold_s");
-  const double hold_ms = 1e3 * (hold.is_number() ? hold.get<double>() : 1.0);
-  for (const auto& st : w.value("steps", json::array())) {
-    if (st.value("direction", "") != "down") continue;
-    const std::string a = field(st, "actuator");
-    Line thr{"throughput", {}, {}, false};
-    const json& level = field(st, "to_level");
-    for (const auto& r : timeseries) {
-      if (r[0] == field(w, "name") && r[1] == a && level.is_number() &&
-          std::fabs(r[2].get<double>() - level.get<double>()) < 1e-9) {
-        thr.x.push_back(r[3]);
-        thr.y.push_back(r[4]);
-      }
-    }
-    std::vector<Marker> marks{{0, "cap"}, {hold_ms, "restore"}};
-    if (!field(st, "react_ms").is_null()) marks.push_back({field(st, "react_ms").get<double>(), "react"});
-    if (!field(st, "settle_ms").is_null()) marks.push_back({field(st, "settle_ms").get<double>(), "settle"});
-    s << svg_chart("Step response, " + a + " 100% -> " +
-                       num(100 * field(st, "to").get<double>() / field(st, "from").get<double>()) +
-                       "% -> 100% (first repeat)",
-                   "ms after the cap command", unit + "/s", {thr}, marks);
-  }
-  return s.str();
-}
-
+double num_or_nan(const json& v) { return v.is_number() ? v.get<double>() : NAN; }
 std::string text_of(const json& j, const char* key, const std::string& fallback = "") {
   const json& v = field(j, key);
   return v.is_string() ? v.get<std::string>() : fallback;
 }
+std::string td(const std::string& s) { return "<td>" + esc(s) + "</td>"; }
+std::string tdl(const std::string& s) { return "<td class='l'>" + esc(s) + "</td>"; }
+std::string pct(const json& v, int digits = 3) {
+  return v.is_number() ? cli::sig(100 * v.get<double>(), digits) + "%" : "-";
+}
+std::string ms_text(const json& v) { return cli::si(num_or_nan(v) / 1e3, "s"); }
 
-// Series of (t, y) from two parallel arrays of a site series object; null points are skipped.
-Line series_line(const std::string& name, const json& series, const char* key, bool points = false) {
-  Line l{name, {}, {}, points};
+struct Kind {
+  bool est;
+  std::string word() const { return est ? "estimated" : "measured"; }
+  std::string tag() const { return est ? " (ESTIMATED)" : " (measured)"; }
+};
+
+std::map<std::string, std::vector<const json*>> curve_by_actuator(const json& w) {
+  std::map<std::string, std::vector<const json*>> out;
+  for (const auto& p : field(w, "curve"))
+    if (field(p, "actuator").is_string()) out[p["actuator"].get<std::string>()].push_back(&p);
+  return out;
+}
+
+std::string banners(const json& r, const Kind& k) {
+  std::ostringstream s;
+  if (r.value("quick", false))
+    s << "<div class='banner quick'>QUICK RUN: short windows and few repeats, a smoke test. Do not compare "
+         "or "
+         "publish these figures; run without --quick for numbers.</div>";
+  if (!r.value("complete", false))
+    s << "<div class='banner invalid'>INCOMPLETE: the run was interrupted; what is here is what "
+         "finished.</div>";
+  const std::string verdict = text_of(field(r, "validity"), "verdict", "unknown");
+  s << "<div class='banner "
+    << (verdict == "valid"     ? "valid"
+        : verdict == "invalid" ? "invalid"
+                               : "warning")
+    << "'>Verdict: " << esc(verdict == "warnings" ? "VALID WITH WARNINGS" : verdict) << ".";
+  for (const auto& c : field(field(r, "validity"), "checks"))
+    if (!c.value("ok", true)) s << "<br>" << esc(text_of(c, "severity")) << ": " << esc(text_of(c, "detail"));
+  s << "</div>";
+  if (k.est)
+    s << "<p class='est'>No readable power sensor: every energy figure here is <b>estimated</b> by a "
+         "utilisation model ("
+      << esc(text_of(r, "energy_sensor")) << "), not measured.</p>";
+  return s.str();
+}
+
+std::string headline_table(const json& r, const Kind& k) {
+  std::ostringstream s;
+  s << "<div class='wide'><table><tr><th class='l'>workload</th><th>work per J</th><th>J/unit gross</th>"
+       "<th>J/unit net of idle</th><th>throughput</th><th>power</th><th>energy</th><th class='l'>kernel, "
+       "threads</th></tr>";
+  for (const auto& w : field(r, "workloads")) {
+    if (!field(w, "throughput_per_s").is_number()) continue;
+    const std::string u = cli::unit_symbol(text_of(w, "unit", "unit"));
+    const double gross = num_or_nan(field(field(w, "joules_per_unit"), "gross"));
+    s << "<tr>" << tdl(text_of(w, "name")) << "<td><b>" << esc(cli::si(gross > 0 ? 1 / gross : NAN, u + "/J"))
+      << "</b></td>" << td(cli::si(gross, "J/" + text_of(w, "unit")))
+      << td(cli::si(num_or_nan(field(field(w, "joules_per_unit"), "net")), "J/" + text_of(w, "unit")))
+      << td(cli::si(num_or_nan(field(w, "throughput_per_s")), u + "/s"))
+      << td(cli::si(num_or_nan(field(w, "watts")), "W")) << td(k.word())
+      << tdl(text_of(w, "kernel") + ", " + std::to_string(w.value("threads", 0))) << "</tr>";
+  }
+  s << "</table></div><p>Idle " << esc(cli::si(num_or_nan(field(field(r, "idle"), "watts")), "W")) << " ("
+    << k.word() << "). Net figures subtract idle power (see <a href='#disclosure'>method</a>).</p>";
+  return s.str();
+}
+
+// One curve point's p5..p95 throughput spread, when the results have it.
+void add_point(html::Series& l, double x, const json& p, double y) {
+  l.x.push_back(x);
+  l.y.push_back(y);
+  const json& sp = field(field(p, "spread"), "throughput_per_s");
+  l.y_lo.push_back(num_or_nan(field(sp, "p5")));
+  l.y_hi.push_back(num_or_nan(field(sp, "p95")));
+}
+
+// Points no other point beats on both throughput and work per joule, by throughput.
+html::Series frontier(const std::vector<std::pair<double, double>>& pts) {
+  html::Series f{"efficiency frontier", {}, {}, {}, {}, false, true, 6};
+  for (const auto& [t, e] : pts) {
+    bool dominated = false;
+    for (const auto& [t2, e2] : pts) dominated |= (t2 >= t && e2 >= e && (t2 > t || e2 > e));
+    if (!dominated) f.x.push_back(t), f.y.push_back(e);
+  }
+  std::vector<std::size_t> order(f.x.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return f.x[a] < f.x[b]; });
+  html::Series sorted = f;
+  for (std::size_t i = 0; i < order.size(); ++i) sorted.x[i] = f.x[order[i]], sorted.y[i] = f.y[order[i]];
+  return sorted;
+}
+
+std::string ladder_table(const json& w, const std::string& actuator, const std::vector<const json*>& pts,
+                         const Kind& k) {
+  const std::string u = cli::unit_symbol(text_of(w, "unit", "unit"));
+  const bool latency = field(w, "latency_ms").is_object();
+  std::ostringstream s;
+  s << "<table><tr><th>" << esc(actuator) << "</th><th>W" << (k.est ? " (est.)" : "") << "</th><th>" << esc(u)
+    << "/s</th><th>p5..p95</th><th>" << esc(u) << "/J</th>" << (latency ? "<th>p50</th><th>p99</th>" : "")
+    << "<th>binding</th></tr>";
+  for (const json* p : pts) {
+    const double jpu = num_or_nan(field(field(*p, "joules_per_unit"), "gross"));
+    const json& sp = field(field(*p, "spread"), "throughput_per_s");
+    s << "<tr>" << td(pct(field(*p, "level"), 3)) << td(cli::si(num_or_nan(field(*p, "watts")), "W"))
+      << td(cli::si(num_or_nan(field(*p, "throughput_per_s")), ""))
+      << td(cli::si(num_or_nan(field(sp, "p5")), "") + ".." + cli::si(num_or_nan(field(sp, "p95")), ""))
+      << td(cli::si(jpu > 0 ? 1 / jpu : NAN, ""));
+    if (latency)
+      s << td(ms_text(field(field(*p, "latency_ms"), "p50")))
+        << td(ms_text(field(field(*p, "latency_ms"), "p99")));
+    s << td(pct(field(*p, "cap_binding_fraction"))) << "</tr>";
+  }
+  return s.str() + "</table>";
+}
+
+std::string curve_figures(const json& r, const json& w, const Kind& k) {
+  const std::string unit = text_of(w, "unit", "unit"), u = cli::unit_symbol(unit);
+  const auto by = curve_by_actuator(w);
+  html::Chart tvw{.title = "Throughput vs power" + k.tag(),
+                  .x = {.label = "power", .unit = "W"},
+                  .y = {.label = "throughput", .unit = u + "/s"},
+                  .note = "error bars: p5..p95 of the throughput bins at each level"};
+  html::Chart eff{.title = "Efficiency frontier" + k.tag(),
+                  .x = {.label = "throughput", .unit = u + "/s"},
+                  .y = {.label = "work per joule", .unit = u + "/J"},
+                  .note = "dashed: points no other level beats on both axes"};
+  const html::Axis level_axis{.label = "cap level", .unit = "%", .min = 0.0, .max = 100.0};
+  html::Chart lvl{
+      .title = "Throughput vs cap level", .x = level_axis, .y = {.label = "throughput", .unit = u + "/s"}};
+  html::Chart lat{.title = "Latency vs cap level (p50 solid, p99 dashed)",
+                  .x = level_axis,
+                  .y = {.label = "latency", .unit = "s"}};
+  std::vector<std::pair<double, double>> all;
+  int ci = 0;
+  for (const auto& [a, pts] : by) {
+    html::Series t{a, {}, {}, {}, {}, true, false, ci}, e{a, {}, {}, {}, {}, true, false, ci},
+        l{a, {}, {}, {}, {}, true, false, ci}, p50{a + " p50", {}, {}, {}, {}, true, false, ci},
+        p99{a + " p99", {}, {}, {}, {}, true, true, ci};
+    for (const json* p : pts) {
+      const double thr = num_or_nan(field(*p, "throughput_per_s")),
+                   jpu = num_or_nan(field(field(*p, "joules_per_unit"), "gross"));
+      const double level = 100 * num_or_nan(field(*p, "level"));
+      add_point(t, num_or_nan(field(*p, "watts")), *p, thr);
+      add_point(l, level, *p, thr);
+      if (jpu > 0) e.x.push_back(thr), e.y.push_back(1 / jpu), all.emplace_back(thr, 1 / jpu);
+      const json& lm = field(*p, "latency_ms");
+      if (field(lm, "p50").is_number())
+        p50.x.push_back(level), p50.y.push_back(lm["p50"].get<double>() / 1e3);
+      if (field(lm, "p99").is_number())
+        p99.x.push_back(level), p99.y.push_back(lm["p99"].get<double>() / 1e3);
+    }
+    tvw.series.push_back(t), eff.series.push_back(e), lvl.series.push_back(l);
+    if (!p50.x.empty()) lat.series.push_back(p50), lat.series.push_back(p99);
+    ++ci;
+  }
+  const double idle = num_or_nan(field(field(r, "idle"), "watts"));
+  if (std::isfinite(idle)) {  // the power axis starts at idle: below it the machine draws nothing less
+    tvw.markers.push_back({idle, "idle " + cli::si(idle, "W")});
+    tvw.x.min = idle;
+  }
+  if (all.size() > 1) eff.series.push_back(frontier(all));
+  std::ostringstream tables;
+  for (const auto& [a, pts] : by) tables << ladder_table(w, a, pts, k);
+  std::string out = html::row(html::figure(html::render(tvw), tables.str()));
+  std::string more = html::figure(html::render(eff), "") + html::figure(html::render(lvl), "");
+  if (!lat.series.empty()) more += html::figure(html::render(lat), "");
+  return out + html::row(more);
+}
+
+// The first repeat's time series of one step, from steps_timeseries.csv rows.
+html::Series step_series(const json& w, const json& st, const json& timeseries) {
+  html::Series thr{"throughput", {}, {}, {}, {}, false, false, 0};
+  const json& level = field(st, "to_level");
+  for (const auto& row : timeseries) {
+    if (row[0] == field(w, "name") && row[1] == field(st, "actuator") && level.is_number() &&
+        std::fabs(row[2].get<double>() - level.get<double>()) < 1e-9 && row[4].is_number()) {
+      thr.x.push_back(row[3]);
+      thr.y.push_back(row[4]);
+    }
+  }
+  return thr;
+}
+
+// The level the signal settles to: the median of the hold's second half (what `settle` judges against).
+double settled_level(const html::Series& s, double hold_ms) {
+  std::vector<double> v;
+  for (std::size_t i = 0; i < s.x.size(); ++i)
+    if (s.x[i] >= hold_ms / 2 && s.x[i] < hold_ms) v.push_back(s.y[i]);
+  if (v.empty()) return NAN;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+std::string step_figures(const json& w, const json& st, const json& timeseries, double hold_ms) {
+  const std::string a = text_of(st, "actuator"), u = cli::unit_symbol(text_of(w, "unit", "unit"));
+  const html::Series thr = step_series(w, st, timeseries);
+  std::vector<html::Marker> marks{{0, "cap command"}, {hold_ms, "restore"}};
+  for (const auto& [key, name] :
+       {std::pair{"react_ms", "react"}, {"t50_ms", "t50"}, {"t90_ms", "t90"}, {"settle_ms", "settle"}}) {
+    if (field(st, key).is_number()) marks.push_back({st[key].get<double>(), name});
+  }
+  const double level = settled_level(thr, hold_ms), band = num_or_nan(field(st, "band_pct")) / 100;
+  std::vector<html::Band> bands;
+  if (std::isfinite(level) && std::isfinite(band))
+    bands.push_back({level * (1 - band), level * (1 + band), "settle band ±" + cli::sig(100 * band, 3) + "%",
+                     0.0, hold_ms});
+  const std::string title =
+      esc(text_of(w, "name")) + ", " + a + " 100% → " + pct(field(st, "to_level"), 3) + " → 100%";
+  const html::Axis y{.label = "throughput", .unit = u + "/s"};
+  html::Chart full{
+      .title = "Step " + title + " (first repeat)",
+      .x = {.label = "time after the cap command", .unit = "s", .from_zero = false},
+      .y = y,
+      .series = {thr},
+      .markers = marks,
+      .bands = bands,
+      .note = "rate over " + cli::sig(num_or_nan(field(st, "signal_window_ms")), 3) + " ms windows"};
+  for (auto& x : full.series[0].x) x /= 1e3;
+  for (auto& m : full.markers) m.x /= 1e3;
+  for (auto& b : full.bands) *b.x_lo /= 1e3, *b.x_hi /= 1e3;
+  html::Chart zoom{.title = "Zoom: −20 … +100 ms",
+                   .x = {.label = "time after the cap command", .unit = "ms", .min = -20.0, .max = 100.0},
+                   .y = y,
+                   .series = {thr},
+                   .markers = marks,
+                   .bands = bands};
+  std::ostringstream t;
+  t << "<table><tr><th></th><th>median</th><th>p95</th></tr>";
+  for (const auto& [key, name] : {std::pair{"react_ms", "react (t10)"},
+                                  {"t50_ms", "t50"},
+                                  {"t90_ms", "t90"},
+                                  {"settle_ms", "settle"}}) {
+    t << "<tr><th class='l'>" << name << "</th>" << td(ms_text(field(st, key)))
+      << td(ms_text(field(st, (std::string(key).substr(0, std::string(key).size() - 3) + "_ms_p95").c_str())))
+      << "</tr>";
+  }
+  t << "<tr><th class='l'>band / noise</th>" << td(cli::sig(num_or_nan(field(st, "band_pct")), 3) + "%")
+    << td(cli::sig(num_or_nan(field(st, "noise_pct")), 3) + "%") << "</tr>";
+  t << "<tr><th class='l'>overshoot</th>" << td(cli::sig(num_or_nan(field(st, "overshoot_pct")), 3) + "%")
+    << td(cli::sig(num_or_nan(field(st, "overshoot_pct_p95")), 3) + "%") << "</tr>";
+  t << "<tr><th class='l'>repeats, unsettled</th>" << td(std::to_string(st.value("repeats", 0)))
+    << td(std::to_string(st.value("unsettled", 0))) << "</tr></table>";
+  if (!field(st, "settle_ms").is_number())
+    t << "<p>settle -: no repeat stayed inside the band before the hold ended.</p>";
+  if (field(st, "power_note").is_string()) t << "<p>" << esc(st["power_note"].get<std::string>()) << "</p>";
+  return "<h3>" + title + "</h3>" +
+         html::row(html::figure(html::render(full), "") + html::figure(html::render(zoom), "")) +
+         "<div class='wide'>" + t.str() + "</div>";
+}
+
+std::string workload_section(const json& r, const json& w, const json& timeseries, const Kind& k) {
+  std::ostringstream s;
+  s << "<h2 id='" << esc(text_of(w, "name")) << "'>" << esc(text_of(w, "name")) << " <small>"
+    << esc(text_of(w, "unit")) << ", kernel " << esc(text_of(w, "kernel")) << ", " << w.value("threads", 0)
+    << " threads</small></h2>";
+  s << curve_figures(r, w, k);
+  const json& hold = field(field(r, "method"), "step_hold_s");
+  const double hold_ms = 1e3 * (hold.is_number() ? hold.get<double>() : 1.0);
+  for (const auto& st : field(w, "steps"))
+    if (text_of(st, "direction") == "down") s << step_figures(w, st, timeseries, hold_ms);
+  return s.str();
+}
+
+html::Series series_line(const std::string& name, const json& series, const char* key, int color) {
+  html::Series l{name, {}, {}, {}, {}, false, false, color};
   const json& t = field(series, "t_s");
   const json& y = field(series, key);
   for (std::size_t i = 0; i < t.size() && i < y.size(); ++i) {
@@ -178,36 +294,29 @@ Line series_line(const std::string& name, const json& series, const char* key, b
   return l;
 }
 
-Line latency_line(const std::string& name, const json& series) {
-  Line l{name, {}, {}, true};
-  for (const auto& r : field(series, "latency_ms")) {
-    if (!r.is_array() || r.size() < 2 || !r[0].is_number() || !r[1].is_number()) continue;
-    l.x.push_back(r[0].get<double>());
-    l.y.push_back(r[1].get<double>());
+html::Series latency_line(const std::string& name, const json& series, int color) {
+  html::Series l{name, {}, {}, {}, {}, true, false, color};
+  for (const auto& p : field(series, "latency_ms")) {
+    if (!p.is_array() || p.size() < 2 || !p[0].is_number() || !p[1].is_number()) continue;
+    l.x.push_back(p[0].get<double>());
+    l.y.push_back(p[1].get<double>() / 1e3);
   }
   return l;
 }
 
-// Empirical CDF of the served requests' latency.
-Line latency_cdf(const std::string& name, const json& series) {
-  std::vector<double> ms = latency_line(name, series).y;
-  std::sort(ms.begin(), ms.end());
-  Line l{name, {}, {}, false};
-  for (std::size_t i = 0; i < ms.size(); ++i) {
-    l.x.push_back(ms[i]);
-    l.y.push_back(100.0 * static_cast<double>(i + 1) / static_cast<double>(ms.size()));
-  }
+html::Series latency_cdf(const std::string& name, const json& series, int color) {
+  std::vector<double> s = latency_line(name, series, color).y;
+  std::sort(s.begin(), s.end());
+  html::Series l{name, {}, {}, {}, {}, false, false, color};
+  for (std::size_t i = 0; i < s.size(); ++i)
+    l.x.push_back(s[i]), l.y.push_back(100.0 * static_cast<double>(i + 1) / static_cast<double>(s.size()));
   return l;
 }
 
-std::string site_section(const json& site, bool est) {
-  std::ostringstream s;
+std::string site_table(const json& site) {
   const json& front = field(site, "front");
-  const json& co = field(field(site, "series"), "corun");
-  const json& alone = field(field(site, "series"), "alone");
-  const std::string tag = est ? " (estimated)" : " (measured)";
-  s << "<h2>Site: " << esc(text_of(front, "workload", "?")) << " in front, sha256d behind</h2>";
-  s << "<table><tr><th></th><th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>SLO met</th><th>hash rate</th>"
+  std::ostringstream s;
+  s << "<table><tr><th></th><th>p50</th><th>p99</th><th>p99.9</th><th>SLO met</th><th>hash rate</th>"
        "<th>W mean</th><th>W std</th></tr>";
   // Three phases of one stream: the front alone mines nothing, the back alone serves nothing.
   for (const std::string phase : {"front alone", "back alone", "co-run"}) {
@@ -220,58 +329,115 @@ std::string site_section(const json& site, bool est) {
     const json& h = phase == "front alone" ? json()
                                            : field(field(field(site, "back"), "units_per_s"),
                                                    phase == "co-run" ? "corun" : "alone");
-    const auto ms = [](const json& v) {
-      return v.is_number() ? cli::sig(v.get<double>()) : std::string("-");
-    };
-    s << "<tr><th>" << phase << "</th><td>" << ms(field(l, "p50")) << "</td><td>" << ms(field(l, "p99"))
-      << "</td><td>" << ms(field(l, "p999")) << "</td><td>"
-      << (field(l, "slo_attainment").is_number() ? cli::sig(100 * l["slo_attainment"].get<double>(), 4) + "%"
-                                                 : "-")
-      << "</td><td>" << (h.is_number() ? cli::si(h.get<double>(), "H/s") : "-") << "</td><td>"
-      << (field(p, "mean").is_number() ? cli::si(p["mean"].get<double>(), "W") : "-") << "</td><td>"
-      << (field(p, "std").is_number() ? cli::si(p["std"].get<double>(), "W") : "-") << "</td></tr>";
+    s << "<tr><th class='l'>" << phase << "</th>" << td(ms_text(field(l, "p50")))
+      << td(ms_text(field(l, "p99"))) << td(ms_text(field(l, "p999")))
+      << td(pct(field(l, "slo_attainment"), 4)) << td(cli::si(num_or_nan(h), "H/s"))
+      << td(cli::si(num_or_nan(field(p, "mean")), "W")) << td(cli::si(num_or_nan(field(p, "std")), "W"))
+      << "</tr>";
   }
-  s << "</table>";
-  std::vector<Line> power{series_line("co-run" + tag, co, "watts"),
-                          series_line("front alone" + tag, alone, "watts")};
-  if (!field(co, "budget_watts").empty()) power.push_back(series_line("budget", co, "budget_watts"));
-  s << svg_chart("Site power over time", "s", "W" + tag, power);
-  s << svg_chart("Request latency over time", "s (arrival)", "ms",
-                 {latency_line("co-run", co), latency_line("front alone", alone)});
-  s << svg_chart("Hash rate over time (co-run)", "s", "hashes/s",
-                 {series_line("co-run", co, "hashes_per_s")});
-  s << svg_chart("Latency CDF", "ms", "% of requests",
-                 {latency_cdf("co-run", co), latency_cdf("front alone", alone)});  // colours as above
+  return s.str() + "</table>";
+}
+
+std::string site_section(const json& site, const Kind& k) {
+  const json& co = field(field(site, "series"), "corun");
+  const json& alone = field(field(site, "series"), "alone");
+  std::ostringstream s;
+  s << "<h2 id='site'>Site: " << esc(text_of(field(site, "front"), "workload", "?"))
+    << " in front, sha256d behind</h2>";
+  const html::Axis time{.label = "time", .unit = "s"};
+  html::Chart power{
+      .title = "Site power over time" + k.tag(),
+      .x = time,
+      .y = {.label = "power", .unit = "W"},
+      .series = {series_line("co-run", co, "watts", 0), series_line("front alone", alone, "watts", 1)}};
+  if (!field(co, "budget_watts").empty())
+    power.series.push_back(series_line("budget", co, "budget_watts", 2));
+  s << html::row(html::figure(html::render(power), site_table(site)));
+  std::string more = html::figure(
+      html::render({.title = "Request latency over time",
+                    .x = {.label = "arrival time", .unit = "s"},
+                    .y = {.label = "latency", .unit = "s"},
+                    .series = {latency_line("co-run", co, 0), latency_line("front alone", alone, 1)}}),
+      "");
+  more += html::figure(html::render({.title = "Hash rate over time (co-run)",
+                                     .x = time,
+                                     .y = {.label = "hash rate", .unit = "H/s"},
+                                     .series = {series_line("co-run", co, "hashes_per_s", 0)}}),
+                       "");
+  more += html::figure(
+      html::render({.title = "Latency CDF",
+                    .x = {.label = "latency", .unit = "s"},
+                    .y = {.label = "requests", .unit = "%"},
+                    .series = {latency_cdf("co-run", co, 0), latency_cdf("front alone", alone, 1)}}),
+      "");
+  s << html::row(more);
   return s.str();
+}
+
+std::string kv_table(const json& obj) {
+  std::ostringstream s;
+  s << "<table>";
+  for (const auto& [key, v] : obj.items())
+    s << "<tr><th class='l'>" << esc(key) << "</th>" << tdl(v.is_string() ? v.get<std::string>() : v.dump())
+      << "</tr>";
+  return s.str() + "</table>";
+}
+
+std::string limiter_rows(const json& r) {
+  std::ostringstream s;
+  s << "<table><tr><th class='l'>limiter</th><th>before</th><th>after</th><th class='l'>note</th></tr>";
+  const json& before = field(field(r, "limiters"), "before");
+  const json& after = field(field(r, "limiters"), "after");
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const json& b = before[i];
+    const json& a = i < after.size() ? after[i] : json();
+    const std::string unit = text_of(b, "unit");
+    s << "<tr>" << tdl(text_of(b, "name")) << td(cli::si(num_or_nan(field(b, "value")), unit))
+      << td(cli::si(num_or_nan(field(a, "value")), unit)) << tdl(text_of(b, "reason")) << "</tr>";
+  }
+  return s.str() + "</table>";
+}
+
+std::string disclosure(const json& r) {
+  std::ostringstream s;
+  s << "<h2 id='disclosure'>Disclosure</h2><h3>Machine and build</h3><div class='wide'>"
+    << kv_table(field(r, "machine")) << kv_table(field(r, "tool")) << "</div><h3>Kernels</h3>"
+    << kv_table(field(r, "kernels"))
+    << "<h3>Sensors</h3><div class='wide'><table><tr><th class='l'>sensor</th>"
+    << "<th class='l'>kind</th><th>update interval</th><th>primary</th><th class='l'>source</th></tr>";
+  for (const auto& p : field(r, "power_source"))
+    s << "<tr>" << tdl(text_of(p, "name")) << tdl(text_of(p, "kind"))
+      << td(cli::si(num_or_nan(field(p, "update_interval_s")), "s"))
+      << td(p.value("primary", false) ? "yes" : "") << tdl(text_of(p, "path")) << "</tr>";
+  for (const auto& p : field(r, "power_source_unavailable"))
+    s << "<tr>" << tdl(text_of(p, "name")) << tdl("unavailable") << td("-") << td("")
+      << tdl(text_of(p, "reason")) << "</tr>";
+  s << "</table></div><p>Rule: " << esc(text_of(r, "primary_rule")) << "</p>";
+  s << "<h3>Limiters before and after the run</h3><div class='wide'>" << limiter_rows(r) << "</div>";
+  s << "<h3>Method</h3><div class='wide'>" << kv_table(field(r, "method"))
+    << "</div><p>The full method: results/METHOD.md in the joulebench source.</p>";
+  s << "<h3>Validity checks</h3><div class='wide'><table><tr><th class='l'>check</th><th>result</th>"
+       "<th class='l'>detail</th></tr>";
+  for (const auto& c : field(field(r, "validity"), "checks"))
+    s << "<tr>" << tdl(text_of(c, "name")) << "<td class='" << (c.value("ok", false) ? "good'>ok" : "bad'>")
+      << (c.value("ok", false) ? "" : esc(text_of(c, "severity"))) << "</td>" << tdl(text_of(c, "detail"))
+      << "</tr>";
+  return s.str() + "</table></div>";
 }
 
 }  // namespace
 
 std::string render_report(const json& results, const json& timeseries) {
+  const Kind k{results.value("energy_kind", "estimated") != "measured"};
   std::ostringstream s;
-  const bool est = results.value("energy_kind", "estimated") != "measured";
-  s << "<!doctype html><html><head><meta charset='utf-8'><title>joulebench report</title><style>"
-       "body{font:14px sans-serif;margin:24px;max-width:1260px}svg.chart{margin:6px;border:1px solid #ddd}"
-       "svg text{font:11px sans-serif}.title{font-weight:bold;font-size:12px}.grid{stroke:#eee}"
-       ".marker{stroke:#888;stroke-dasharray:4 3}.mlabel{fill:#555}.warn{background:#fff3cd;padding:8px}"
-       "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px "
-       "8px;text-align:right}</style></head><body>";
-  s << "<h1>joulebench report</h1><p>" << esc(text_of(field(results, "machine"), "cpu", "?")) << " &middot; "
+  s << html::page_head("joulebench report") << "<h1>joulebench report</h1><p>"
+    << esc(text_of(field(results, "machine"), "cpu", "?")) << " &middot; "
     << esc(text_of(field(results, "machine"), "hostname")) << " &middot; "
-    << esc(text_of(field(results, "machine"), "kernel")) << " &middot; "
-    << (results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)")
-    << (results.value("quick", false) ? " &middot; quick run" : "") << "</p>";
-  if (est) {
-    s << "<p class='warn'>No readable power sensor: every energy figure here is <b>estimated</b> by a "
-         "utilisation model ("
-      << esc(results.value("energy_sensor", "")) << "), not measured.</p>";
-  }
-  if (field(field(results, "idle"), "watts").is_number())
-    s << "<p>Idle " << num(results["idle"]["watts"].get<double>()) << " W"
-      << (est ? " (estimated)" : " (measured)") << ".</p>";
-  for (const auto& w : field(results, "workloads")) s << workload_section(w, results, timeseries);
-  if (field(results, "site").is_object()) s << site_section(results["site"], est);
-  s << "</body></html>\n";
+    << esc(text_of(results, "started_at")) << " &middot; <a href='#disclosure'>disclosure</a></p>";
+  s << banners(results, k) << headline_table(results, k);
+  for (const auto& w : field(results, "workloads")) s << workload_section(results, w, timeseries, k);
+  if (field(results, "site").is_object()) s << site_section(results["site"], k);
+  s << disclosure(results) << "</body></html>\n";
   return s.str();
 }
 

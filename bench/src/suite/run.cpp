@@ -87,18 +87,15 @@ void characterise(Run& run, const std::string& name) {
   flush();
 }
 
-// Expected run length: warm-up at its minimum (4 windows), everything else as scheduled.
+// Expected run length: the sum of the planned stages.
 double planned_seconds(const RunOptions& o, const Timing& t) {
-  double per_workload =
-      4 * t.warm_window_s + t.repeats * t.measure_window_s + 2 * t.overhead_pairs * t.overhead_window_s;
+  double per_workload = t.warmup_s() + t.measure_s() + t.overhead_s();
   for (const auto& a : o.actuators) {
-    const double levels = static_cast<double>(
-        a == "workers" ? std::min(o.levels.size(), platform::topology().cores) : o.levels.size());
-    per_workload += levels * (t.level_settle_s + t.level_window_s);
-    const double depths =
-        static_cast<double>(a == "workers" ? std::min(o.step_levels.size(), platform::topology().cores - 1)
-                                           : o.step_levels.size());
-    if (a == "duty" || a == "workers") per_workload += depths * t.step_repeats * 2.5 * t.step_hold_s;
+    const std::size_t cores = platform::topology().cores;
+    per_workload += t.sweep_s(a == "workers" ? std::min(o.levels.size(), cores) : o.levels.size());
+    if (a == "duty" || a == "workers")
+      per_workload +=
+          t.steps_s(a == "workers" ? std::min(o.step_levels.size(), cores - 1) : o.step_levels.size());
   }
   return t.idle_s + per_workload * static_cast<double>(o.workloads.size());
 }

@@ -23,6 +23,16 @@ struct Timing {
   double overhead_window_s = 0.5;
   int overhead_pairs = 4;
   static Timing quick();
+  // Planned stage lengths (warm-up at its minimum of 4 windows): the progress line's time left.
+  [[nodiscard]] double warmup_s() const { return 4 * warm_window_s; }
+  [[nodiscard]] double measure_s() const { return repeats * measure_window_s; }
+  [[nodiscard]] double overhead_s() const { return 2 * overhead_pairs * overhead_window_s; }
+  [[nodiscard]] double sweep_s(std::size_t levels) const {
+    return static_cast<double>(levels) * (level_settle_s + level_window_s);
+  }
+  [[nodiscard]] double steps_s(std::size_t depths) const {
+    return static_cast<double>(depths) * step_repeats * 2.5 * step_hold_s;
+  }
 };
 
 struct RunOptions {

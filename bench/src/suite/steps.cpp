@@ -116,7 +116,8 @@ bool one_step(Run& run, Subject& s, power::Actuator& a, double low, double windo
 }  // namespace
 
 void steps(Run& run, Subject& s, power::Actuator& a, json& out) {
-  run.progress.set_stage("step response " + a.name(), s.workload->name(), s.workload->unit());
+  run.progress.set_stage("step response " + a.name(), s.workload->name(), s.workload->unit(),
+                         run.timing.steps_s(depths_for(a, run.o.step_levels).size()));
   const double full = a.max(), window = signal_window_s(a);
   const power::SamplerStats st = s.sampler.stats();
   for (double low : depths_for(a, run.o.step_levels)) {

@@ -115,10 +115,13 @@ json validity(const json& results, const ValidityLimits& limits) {
   c.add("energy measured", measured, "warning",
         measured ? "from " + field(results, "energy_sensor").dump()
                  : "ESTIMATED: no power sensor; energy comes from a utilisation model");
-  const json& idle = field(results, "idle");
-  c.add("idle baseline", field(idle, "ok") == true, "invalid",
-        field(idle, "ok") == true ? "idle power measured before any load" : "no idle baseline energy");
-  background(c, "idle", field(idle, "background"), limits);
+  // A site run has no idle stage: its phases (front alone, back alone, co-run) are its baselines.
+  if (!field(results, "site").is_object()) {
+    const json& idle = field(results, "idle");
+    c.add("idle baseline", field(idle, "ok") == true, "invalid",
+          field(idle, "ok") == true ? "idle power measured before any load" : "no idle baseline energy");
+    background(c, "idle", field(idle, "background"), limits);
+  }
   for (const auto& w : field(results, "workloads")) workload(c, w, limits);
   const json& before = field(field(results, "limiters"), "before");
   const json& after = field(field(results, "limiters"), "after");
