@@ -8,7 +8,9 @@ packages=(build-essential cmake ninja-build pkg-config git
           libssl-dev libtbb-dev libhwloc-dev nlohmann-json3-dev
           libbenchmark-dev libgtest-dev googletest
           libopenblas-dev libdnnl-dev ocl-icd-opencl-dev
-          clang libclang-rt-14-dev)  # clang and its libFuzzer/sanitizer runtimes: the fuzz harnesses
+          clang libclang-rt-14-dev  # clang and its libFuzzer/sanitizer runtimes: the fuzz harnesses
+          python3-jsonschema        # the tests check every written results.json against its JSON Schema
+          slurmctld slurmd slurm-client munge)  # the fleet test runs the job script on a real local Slurm
 
 missing=()
 for p in "${packages[@]}"; do

@@ -55,13 +55,17 @@ constexpr CommandHelp kCommands[] = {
      R"(  BASE, NEW               results directories or results.json files
   --threshold PCT         smallest change that counts, default 5
   --force                 compare even runs of another CPU, kernel, thread count or --quick
-  --json                  print the report as JSON)",
-     "joulebench compare base new\n  joulebench compare base/results.json new/results.json --threshold 3 "
-     "--json"},
-    {"merge", "one table and one CSV from many results directories", "DIR... [OPTIONS]",
-     R"(  DIR...                  results directories (one per machine)
-  --csv FILE              also write the table as CSV)",
-     "joulebench merge fleet/*\n  joulebench merge fleet/* --csv fleet.csv"},
+  --json                  print the report as JSON
+  --html FILE             also write a page with both runs' curves and steps overlaid)",
+     "joulebench compare base new --html compare.html\n  joulebench compare base/results.json "
+     "new/results.json --threshold 3 --json"},
+    {"merge", "a fleet's results in one table, CSV and page (exit 1 when a directory had no result)",
+     "DIR... [OPTIONS]",
+     R"(  DIR...                  results directories (one per node); one without a result is listed as failed
+  --csv FILE              the table as CSV, default merged.csv
+  --html FILE             the fleet page: a row per directory, curves overlaid
+  --json                  print the fleet as JSON instead of the table)",
+     "joulebench merge fleet/*/ --html fleet.html\n  joulebench merge RESULTS/4242/* --csv fleet.csv --json"},
     {"report", "re-render DIR/report.html from its results files", "DIR",
      "  DIR                     a results directory",
      "joulebench report joulebench-results\n  joulebench report results/reference"},
@@ -75,13 +79,20 @@ constexpr CommandHelp kCommands[] = {
   --batch N               nonces per throttle check, default 4096
   --keep N                found nonces kept (all are counted), default 1000
   --coinbase HEX --extranonce-offset N [--merkle-branch H,...]   roll the extranonce
-  --json                  print the result as JSON)",
-     "joulebench mine --duration 5\n  joulebench mine --kernel avx2 --threads 1 --difficulty 1e-6 --json"},
+  --version-rolling [MASK]  BIP 320: hash each nonce under several nVersion values (mask default
+                          0x1fffe000); hash 1's schedule is shared between them
+  --versions N            versions per nonce with --version-rolling, default 4
+  --json                  print the result as JSON (with cycles/hash against the core clock))",
+     "joulebench mine --duration 5\n  joulebench mine --kernel avx2 --threads 1 --difficulty 1e-6 --json\n"
+     "  joulebench mine --version-rolling --versions 16 --duration 5"},
     {"hash", "block hash of a header and whether it meets its target", "--header HEX [--json]",
      "  --header HEX            80-byte block header, hex\n  --json                  print as JSON",
      "joulebench hash --header 0100...\n  joulebench hash --header 0100... --json"},
-    {"kernels", "mining and GEMM kernels built in, which this CPU runs, the defaults", "[--json]",
-     "  --json                  print as JSON", "joulebench kernels\n  joulebench kernels --json"},
+    {"kernels", "kernels built in, which this CPU runs, the defaults, sha256d cycles/hash", "[OPTIONS]",
+     R"(  --rounds N              interleaved measuring rounds per sha256d kernel, default 15
+  --no-measure            list only (no cycles/hash measurement, ~1-2 s)
+  --json                  print as JSON)",
+     "joulebench kernels\n  joulebench kernels --json --rounds 41"},
     {"infer", "forward passes of a model: inferences/s, latency, preemption", "[OPTIONS]",
      R"(  --model PRESET|SPEC     ffn (default), ffn-b1, ffn-b8, ffn-b32, mlp-small, tiny, or
                           mlp:1024x4096x1024,layers=2,act=gelu,bias=1,residual=1,batch=8

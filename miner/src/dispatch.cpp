@@ -1,5 +1,6 @@
 // The kernel table (the module's only global state), CPU checks, the scanner and the self-test.
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -19,24 +20,29 @@ bool always() { return true; }
 [[maybe_unused]] bool has_avx2() { return cpu_features().avx2; }
 [[maybe_unused]] bool has_avx512() { return cpu_features().avx512f && cpu_features().avx512bw; }
 
-// Fastest first, as measured on Zen 5 with `joulebench mine --kernel K` (see README):
-// avx512 (2x16 lanes) > avx512-1x16 > shani > avx2 > scalar > ref.
+// The default is not this order but a measurement at start-up (measured_kernel_choice): which
+// kernel is fastest depends on the core and on what shares it. Listed widest first.
 constexpr KernelInfo kKernels[] = {
 #if JOULEBENCH_BUILT_AVX512
     {"avx512", "AVX-512, 2 interleaved groups of 16 nonces", "avx512f+avx512bw", 32, detail::scan_avx512,
-     has_avx512},
+     has_avx512, detail::scan_avx512_rolled},
     {"avx512-1x16", "AVX-512, one group of 16 nonces", "avx512f+avx512bw", 16, detail::scan_avx512_1x16,
-     has_avx512},
+     has_avx512, nullptr},
 #endif
 #if JOULEBENCH_BUILT_SHANI
-    {"shani", "SHA-NI, 2 interleaved nonces", "sha", 2, detail::scan_shani, has_sha},
+    {"shani", "SHA-NI, 4 interleaved nonces, round 3 pre-hashed", "sha", 4, detail::scan_shani, has_sha,
+     detail::scan_shani_rolled},
+    {"shani-2x", "SHA-NI, 2 interleaved nonces, round 3 pre-hashed", "sha", 2, detail::scan_shani_2x, has_sha,
+     detail::scan_shani_2x_rolled},
+
 #endif
 #if JOULEBENCH_BUILT_AVX2
-    {"avx2", "AVX2, 8 nonces per register", "avx2", 8, detail::scan_avx2, has_avx2},
+    {"avx2", "AVX2, 8 nonces per register", "avx2", 8, detail::scan_avx2, has_avx2, detail::scan_avx2_rolled},
 #endif
-    {"scalar", "portable C++ with midstate and early reject", "", 1, detail::scan_scalar, always},
+    {"scalar", "portable C++ with midstate and early reject", "", 1, detail::scan_scalar, always,
+     detail::scan_scalar_rolled},
     {"ref", "OpenSSL SHA256 twice over 80 bytes per nonce (baseline, oracle)", "", 1, detail::scan_ref,
-     always},
+     always, nullptr},
 };
 
 std::string known_names() {
@@ -82,11 +88,52 @@ const KernelInfo& find_kernel(std::string_view name) {
   return *it;
 }
 
+namespace {
+
+double scan_rate(const KernelInfo& k, const detail::ScanJob& job, std::vector<std::uint32_t>& out) {
+  constexpr std::uint64_t kNonces = 16384;  // ~1.5 ms for SHA-NI on a 3.4 GHz core
+  const auto t0 = std::chrono::steady_clock::now();
+  (void)k.scan(job, 1u << 20, kNonces, out.data());
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return s > 0 ? static_cast<double>(kNonces) / s : 0;
+}
+
+KernelChoice measure_choice() {
+  KernelChoice c;
+  std::vector<const KernelInfo*> candidates;
+  for (const KernelInfo* k : supported_kernels())
+    if (k->name != "ref") candidates.push_back(k);
+  BlockHeader h;
+  h.bits = 0x1d00ffff;
+  const detail::ScanJob job = make_job(h, target_from_compact(h.bits));
+  std::vector<std::uint32_t> out(16384);
+  std::vector<double> best(candidates.size(), 0);
+  for (int round = 0; round < 3; ++round)  // interleaved: a burst of noise hits every kernel alike
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+      best[i] = std::max(best[i], scan_rate(*candidates[i], job, out));
+  std::size_t win = 0;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    c.hashes_per_second.emplace_back(candidates[i]->name, best[i]);
+    if (best[i] > best[win]) win = i;
+  }
+  c.kernel = candidates.empty() ? &find_kernel("ref") : candidates[win];
+  c.why = "fastest of " + std::to_string(candidates.size()) +
+          " measured at start-up (16384 nonces x 3 rounds each)";
+  return c;
+}
+
+}  // namespace
+
+const KernelChoice& measured_kernel_choice() {
+  static const KernelChoice choice = measure_choice();  // part of the dispatch table: set once
+  return choice;
+}
+
 const KernelInfo& default_kernel() {
   if (const char* forced = std::getenv("JOULEBENCH_KERNEL"); forced != nullptr && *forced != 0) {
     return find_kernel(forced);
   }
-  return *supported_kernels().front();
+  return *measured_kernel_choice().kernel;
 }
 
 NonceScanner::NonceScanner(const KernelInfo& kernel, const BlockHeader& header, const Target& target)
@@ -121,6 +168,77 @@ std::vector<std::uint32_t> NonceScanner::scan(std::uint32_t first, std::uint64_t
   std::erase_if(buffer, [&](std::uint32_t n) { return !confirm(n); });
   std::sort(buffer.begin(), buffer.end());
   return buffer;
+}
+
+std::uint64_t versions_in(std::uint32_t mask) { return 1ull << __builtin_popcount(mask); }
+
+std::uint32_t version_at(std::uint32_t base, std::uint32_t mask, std::uint64_t i) {
+  // The mask bits of base as a number (pext), plus i, spread back over the mask bits (pdep).
+  std::uint64_t value = 0;
+  int k = 0;
+  for (int bit = 0; bit < 32; ++bit)
+    if (mask >> bit & 1u) value |= static_cast<std::uint64_t>(base >> bit & 1u) << k++;
+  value = (value + i) & (versions_in(mask) - 1);
+  std::uint32_t out = base & ~mask;
+  k = 0;
+  for (int bit = 0; bit < 32; ++bit)
+    if (mask >> bit & 1u) out |= static_cast<std::uint32_t>(value >> k++ & 1u) << bit;
+  return out;
+}
+
+VersionRollingScanner::VersionRollingScanner(const KernelInfo& kernel, const BlockHeader& header,
+                                             const Target& target, std::uint32_t mask, std::uint64_t versions)
+    : kernel_(&kernel), header_(header), target_(target), mask_(mask), versions_(versions) {
+  if (mask == 0)
+    throw std::invalid_argument("version-rolling mask 0x0 allows no rolled bits; BIP 320 uses 0x1fffe000");
+  if (versions == 0 || versions > versions_in(mask)) {
+    throw std::invalid_argument("--versions " + std::to_string(versions) + ": the mask allows 1.." +
+                                std::to_string(versions_in(mask)) + " versions per nonce");
+  }
+}
+
+std::size_t VersionRollingScanner::candidates(std::uint64_t v0, int n, std::uint32_t first,
+                                              std::uint64_t count, RolledCandidate* out) const {
+  detail::ScanJob jobs[detail::kMaxRolledVersions];
+  for (int v = 0; v < n; ++v) {
+    BlockHeader h = header_;
+    h.version = static_cast<std::int32_t>(version(v0 + static_cast<std::uint64_t>(v)));
+    jobs[v] = make_job(h, target_);
+  }
+  if (kernel_->scan_rolled != nullptr) return kernel_->scan_rolled(jobs, n, first, count, out);
+  // No shared-schedule variant: one plain scan per version.
+  std::size_t found = 0;
+  std::vector<std::uint32_t> nonces(count);
+  for (int v = 0; v < n; ++v) {
+    const std::size_t k = kernel_->scan(jobs[v], first, count, nonces.data());
+    for (std::size_t i = 0; i < k; ++i) out[found++] = {nonces[i], static_cast<std::uint32_t>(v)};
+  }
+  return found;
+}
+
+std::vector<RolledHit> VersionRollingScanner::scan(std::uint32_t first, std::uint64_t count) const {
+  if (first + count > (1ull << 32)) {
+    throw std::invalid_argument("nonce range start " + std::to_string(first) + " + count " +
+                                std::to_string(count) + " passes 2^32; shorten the count");
+  }
+  std::vector<RolledHit> hits;
+  std::vector<RolledCandidate> buffer(count * detail::kMaxRolledVersions);
+  for (std::uint64_t v0 = 0; v0 < versions_; v0 += detail::kMaxRolledVersions) {
+    const int n = static_cast<int>(std::min<std::uint64_t>(detail::kMaxRolledVersions, versions_ - v0));
+    const std::size_t k = candidates(v0, n, first, count, buffer.data());
+    for (std::size_t i = 0; i < k; ++i) {
+      BlockHeader h = header_;
+      h.version = static_cast<std::int32_t>(version(v0 + buffer[i].version_index));
+      h.nonce = buffer[i].nonce;
+      const Hash256 digest = block_hash(h);  // OpenSSL: every candidate confirmed
+      if (hash_meets_target(digest, target_))
+        hits.push_back({static_cast<std::uint32_t>(h.version), h.nonce, digest});
+    }
+  }
+  std::sort(hits.begin(), hits.end(), [](const RolledHit& a, const RolledHit& b) {
+    return a.version != b.version ? a.version < b.version : a.nonce < b.nonce;
+  });
+  return hits;
 }
 
 }  // namespace joulebench::miner

@@ -50,5 +50,10 @@ std::size_t scan_avx2(const ScanJob& job, std::uint32_t first, std::uint64_t cou
   return scan_lanes<Avx2Ops>(job, first, count, out);
 }
 
+std::size_t scan_avx2_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                             RolledCandidate* out) {
+  return scan_lanes_rolled<Avx2Ops>(jobs, versions, first, count, out);
+}
+
 }  // namespace joulebench::miner::detail
 #endif

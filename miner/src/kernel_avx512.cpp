@@ -102,5 +102,12 @@ std::size_t scan_avx512_1x16(const ScanJob& job, std::uint32_t first, std::uint6
   return scan_lanes<Avx512Ops<1>>(job, first, count, out);
 }
 
+// The 2x16 layout of `avx512`, the default on AVX-512 machines (this layout is not measured on
+// a machine without AVX-512; the self-test checks it wherever it runs).
+std::size_t scan_avx512_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                               RolledCandidate* out) {
+  return scan_lanes_rolled<Avx512Ops<2>>(jobs, versions, first, count, out);
+}
+
 }  // namespace joulebench::miner::detail
 #endif

@@ -31,4 +31,9 @@ std::size_t scan_scalar(const ScanJob& job, std::uint32_t first, std::uint64_t c
   return scan_lanes<ScalarOps>(job, first, count, out);
 }
 
+std::size_t scan_scalar_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                               RolledCandidate* out) {
+  return scan_lanes_rolled<ScalarOps>(jobs, versions, first, count, out);
+}
+
 }  // namespace joulebench::miner::detail

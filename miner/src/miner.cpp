@@ -10,6 +10,7 @@
 #include <thread>
 #include <tuple>
 
+#include "detail/scan_job.hpp"
 #include "joulebench/platform/topology.hpp"
 
 namespace joulebench::miner {
@@ -37,6 +38,13 @@ void validate(const MinerConfig& c) {
         "give --duration SECONDS or --count N");
   }
   if (c.batch == 0) throw std::invalid_argument("batch size 0; use a few thousand nonces");
+  if (c.version_mask) {
+    if (*c.version_mask == 0)
+      throw std::invalid_argument("--version-rolling 0x0 rolls no bits; BIP 320's mask is 0x1fffe000");
+    if (c.versions == 0 || c.versions > versions_in(*c.version_mask))
+      throw std::invalid_argument("--versions " + std::to_string(c.versions) + ": mask allows 1.." +
+                                  std::to_string(versions_in(*c.version_mask)) + " versions per nonce");
+  }
 }
 
 // Requests `source` to stop after `seconds`, unless destroyed first.
@@ -63,7 +71,11 @@ class Deadline {
 class Miner::Worker {
  public:
   Worker(const Miner& miner, std::atomic<std::uint64_t>& cursor, std::uint64_t end)
-      : miner_(miner), cursor_(cursor), end_(end), candidates_(miner.config_.batch) {}
+      : miner_(miner),
+        cursor_(cursor),
+        end_(end),
+        candidates_(miner.config_.batch),
+        rolled_(miner.config_.version_mask ? miner.config_.batch * detail::kMaxRolledVersions : 0) {}
 
   void run(std::size_t index, const std::stop_token& stop, platform::ThrottleState& throttle,
            platform::WorkCounters& counters) {
@@ -79,7 +91,7 @@ class Miner::Worker {
         scan_piece(first, piece_end - first);
         first = piece_end;
       }
-      counters.add(index, last - claimed);
+      counters.add(index, (last - claimed) * hashes_per_nonce());
     }
   }
 
@@ -87,8 +99,44 @@ class Miner::Worker {
   [[nodiscard]] std::uint64_t found_count() const { return found_count_; }
 
  private:
+  [[nodiscard]] std::uint64_t hashes_per_nonce() const {
+    return miner_.config_.version_mask ? miner_.config_.versions : 1;
+  }
+
+  void keep(const FoundNonce& hit) {
+    ++found_count_;
+    // Pieces come from a rising cursor, so a worker's first `keep` hits include every hit
+    // that can be among the first `keep` overall.
+    if (found_.size() < miner_.config_.keep) found_.push_back(hit);
+  }
+
+  // Every version of the roll for these nonces; each candidate confirmed with OpenSSL.
+  void scan_piece_rolled(std::uint64_t roll, std::uint32_t first, std::uint64_t count) {
+    if (!rolling_ || roll != roll_) {
+      rolling_.emplace(*miner_.kernel_, miner_.rolled_header(roll), miner_.config_.target,
+                       *miner_.config_.version_mask, miner_.config_.versions);
+      roll_ = roll;
+    }
+    const int group = detail::kMaxRolledVersions;
+    for (std::uint64_t v0 = 0; v0 < rolling_->versions(); v0 += static_cast<std::uint64_t>(group)) {
+      const int n = static_cast<int>(std::min<std::uint64_t>(group, rolling_->versions() - v0));
+      const std::size_t k = rolling_->candidates(v0, n, first, count, rolled_.data());
+      for (std::size_t i = 0; i < k; ++i) {
+        FoundNonce hit{rolled_[i].nonce, {}, miner_.rolled_header(roll)};
+        hit.header.version = static_cast<std::int32_t>(rolling_->version(v0 + rolled_[i].version_index));
+        hit.header.nonce = hit.nonce;
+        hit.hash = block_hash(hit.header);
+        if (hash_meets_target(hit.hash, miner_.config_.target)) keep(hit);
+      }
+    }
+  }
+
   void scan_piece(std::uint64_t global_first, std::uint64_t count) {
     const std::uint64_t roll = global_first / kNoncesPerRoll;
+    if (miner_.config_.version_mask) {
+      scan_piece_rolled(roll, static_cast<std::uint32_t>(global_first % kNoncesPerRoll), count);
+      return;
+    }
     if (!scanner_ || roll != roll_) {
       scanner_.emplace(*miner_.kernel_, miner_.rolled_header(roll), miner_.config_.target);
       roll_ = roll;
@@ -99,10 +147,7 @@ class Miner::Worker {
       FoundNonce hit{candidates_[i], {}, scanner_->header()};
       if (!scanner_->confirm(hit.nonce, &hit.hash)) continue;
       hit.header.nonce = hit.nonce;
-      ++found_count_;
-      // Pieces come from a rising cursor, so a worker's first `keep` hits include every hit
-      // that can be among the first `keep` overall.
-      if (found_.size() < miner_.config_.keep) found_.push_back(hit);
+      keep(hit);
     }
   }
 
@@ -110,7 +155,9 @@ class Miner::Worker {
   std::atomic<std::uint64_t>& cursor_;
   std::uint64_t end_;
   std::vector<std::uint32_t> candidates_;
+  std::vector<RolledCandidate> rolled_;
   std::optional<NonceScanner> scanner_;
+  std::optional<VersionRollingScanner> rolling_;
   std::uint64_t roll_ = 0;
   std::vector<FoundNonce> found_;
   std::uint64_t found_count_ = 0;
@@ -160,6 +207,7 @@ MiningResult Miner::mine(std::stop_token external) {
   MiningResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.hashes = counters_.total() - hashes_before;
+  r.versions_per_nonce = config_.version_mask ? config_.versions : 1;
   const std::uint64_t reached = std::min(cursor.load(), end);
   r.completed = config_.count && reached >= end;
   r.rolls = reached > 0 ? (reached - 1) / kNoncesPerRoll : 0;
@@ -169,8 +217,8 @@ MiningResult Miner::mine(std::stop_token external) {
     r.found.insert(r.found.end(), f.begin(), f.end());
   }
   std::sort(r.found.begin(), r.found.end(), [](const FoundNonce& a, const FoundNonce& b) {
-    return std::tie(a.header.time, a.header.merkle_root, a.nonce) <
-           std::tie(b.header.time, b.header.merkle_root, b.nonce);
+    return std::tie(a.header.time, a.header.merkle_root, a.nonce, a.header.version) <
+           std::tie(b.header.time, b.header.merkle_root, b.nonce, b.header.version);
   });
   if (r.found.size() > config_.keep) r.found.resize(config_.keep);
   return r;

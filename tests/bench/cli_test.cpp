@@ -38,6 +38,47 @@ TEST(CliMine, JsonReportsTheFoundNonceAndRates) {
   EXPECT_EQ(j["found"][0]["hash"], "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f");
 }
 
+// BIP 320 on the command line: block 800000's header with its rolled version bits cleared is
+// found again by rolling, with the real version and hash; cycles per hash come with the clock.
+TEST(CliMine, VersionRollingFindsARealRolledBlockAndSaysWhichVersion) {
+  nlohmann::json block;
+  for (const auto& h : testing::real_headers())
+    if (h["height"] == 800000) block = h;
+  std::string hex = block["header_hex"];
+  hex.replace(0, 8, "00000020");  // version 0x20000000, little-endian
+  const std::uint32_t nonce = block["nonce"];
+  const auto r = run_cli("mine --json --threads 1 --header " + hex + " --start " + std::to_string(nonce - 8) +
+                         " --count 16 --version-rolling --versions 41200");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["hashes"], 16u * 41200u);
+  ASSERT_EQ(j["found"].size(), 1u);
+  EXPECT_EQ(j["found"][0]["version"], "0x341d6000");
+  EXPECT_EQ(j["found"][0]["nonce"], nonce);
+  EXPECT_EQ(j["found"][0]["hash"], block["hash"]);
+  EXPECT_EQ(j["found"][0]["header"], block["header_hex"]);
+  EXPECT_EQ(j["version_rolling"]["mask"], "0x1fffe000");
+  EXPECT_EQ(j["version_rolling"]["versions_of_found"], nlohmann::json::array({"0x341d6000"}));
+  EXPECT_GT(j["clock"]["cycles_per_hash"].get<double>(), 0);
+  EXPECT_GT(j["clock"]["core_clock_hz"].get<double>(), 1e8);
+  const auto bad = run_cli("mine --version-rolling zz --count 10");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("'zz'"), std::string::npos) << bad.output;
+}
+
+TEST(CliKernels, JsonGivesCyclesPerHashPlainAndRolled) {
+  const auto r = run_cli("kernels --json --rounds 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  bool rolled = false;
+  for (const auto& row : j["sha256d_speed"]["rows"]) {
+    EXPECT_GT(row["cycles_per_hash"].get<double>(), 0) << row;
+    rolled |= row["versions_per_nonce"].get<int>() > 1;
+  }
+  EXPECT_TRUE(rolled);
+  EXPECT_FALSE(j["sha256d_default"]["why"].get<std::string>().empty());
+}
+
 TEST(CliMine, EveryKernelFlagWorksAndShareBitsFindShares) {
   for (const char* kernel : {"ref", "scalar"}) {
     const auto r = run_cli(std::string("mine --json --kernel ") + kernel +

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <stdexcept>
 
@@ -101,15 +102,50 @@ TEST_P(KernelTest, FindsExactlyTheNonceOfRealBlocks) {
   }
 }
 
+// BIP 320: block 800000 was mined with version 0x341d6000, whose bits 13-28 (0x141d6000) are
+// rolled. From the same header with those bits cleared (0x20000000), rolling must find it: at
+// version index 0xa0eb = 41195 and its real nonce, and nothing else near it.
+TEST_P(KernelTest, VersionRollingFindsBlock800000) {
+  nlohmann::json block;
+  for (const auto& h : testing::real_headers())
+    if (h["height"] == 800000) block = h;
+  ASSERT_FALSE(block.is_null());
+  BlockHeader header = parse_header_hex(block["header_hex"].get<std::string>());
+  ASSERT_EQ(static_cast<std::uint32_t>(header.version), 0x341d6000u);
+  const std::uint32_t nonce = header.nonce;
+  header.version = 0x20000000;
+  const VersionRollingScanner rolling(*kernel_, header, target_from_compact(header.bits), kDefaultVersionMask,
+                                      41195 + 5);
+  EXPECT_EQ(rolling.version(41195), 0x341d6000u);
+  const auto hits = rolling.scan(nonce - 3, 8);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].version, 0x341d6000u);
+  EXPECT_EQ(hits[0].nonce, nonce);
+  EXPECT_EQ(display_hex(hits[0].hash), block["hash"].get<std::string>());
+}
+
 INSTANTIATE_TEST_SUITE_P(AllKernels, KernelTest, ::testing::ValuesIn(kernel_names()), [](const auto& info) {
   std::string n = info.param;
   std::replace(n.begin(), n.end(), '-', '_');
   return n;
 });
 
-TEST(KernelDispatch, DefaultIsTheFirstSupportedAndNamesAreChecked) {
+TEST(KernelDispatch, DefaultIsTheMeasuredFastestAndNamesAreChecked) {
   ASSERT_FALSE(supported_kernels().empty());
-  EXPECT_EQ(&default_kernel(), supported_kernels().front());
+  const KernelChoice& choice = measured_kernel_choice();
+  EXPECT_EQ(&default_kernel(), choice.kernel);
+  ASSERT_FALSE(choice.hashes_per_second.empty());
+  double best = 0;
+  for (const auto& [name, hps] : choice.hashes_per_second) {
+    EXPECT_NE(name, "ref");  // the oracle is never a candidate
+    EXPECT_GT(hps, 0) << name;
+    best = std::max(best, hps);
+  }
+  for (const auto& [name, hps] : choice.hashes_per_second) {  // the winner is the best measured
+    if (name == choice.kernel->name) {
+      EXPECT_EQ(hps, best);
+    }
+  }
   try {
     (void)find_kernel("sse9");
     FAIL();
@@ -138,6 +174,26 @@ TEST(NonceScanner, RefusesRangesPastTwoToThe32) {
   const NonceScanner scanner(find_kernel("scalar"), header, target_from_compact(header.bits));
   EXPECT_THROW((void)scanner.scan(0xffffffffu, 2), std::invalid_argument);
   EXPECT_NO_THROW((void)scanner.scan(0xffffffffu, 1));
+}
+
+}  // namespace
+}  // namespace joulebench::miner
+
+namespace joulebench::miner {
+namespace {
+
+TEST(VersionRolling, VersionsWalkOnlyTheMaskBitsAndWrapInsideThem) {
+  EXPECT_EQ(version_at(0x20000000, kDefaultVersionMask, 0), 0x20000000u);
+  EXPECT_EQ(version_at(0x20000000, kDefaultVersionMask, 1), 0x20002000u);
+  EXPECT_EQ(version_at(0x20000000, kDefaultVersionMask, 0xa0eb), 0x341d6000u);
+  EXPECT_EQ(version_at(0x3fffe000, kDefaultVersionMask, 1), 0x20000000u);  // wraps within the mask
+  EXPECT_EQ(version_at(0x20000003, 0x00000f0f, 0x10), 0x20000103u);  // a split mask: the carry skips bits 4-7
+  EXPECT_EQ(versions_in(kDefaultVersionMask), 65536u);
+  const BlockHeader h = parse_header_hex(testing::kGenesisHex);
+  EXPECT_THROW(VersionRollingScanner(find_kernel("scalar"), h, target_from_compact(h.bits), 0, 4),
+               std::invalid_argument);
+  EXPECT_THROW(VersionRollingScanner(find_kernel("scalar"), h, target_from_compact(h.bits), 0x3, 5),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -8,16 +8,27 @@ namespace joulebench::miner::detail {
 
 std::size_t scan_ref(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
 std::size_t scan_scalar(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_scalar_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                               RolledCandidate* out);
 #if JOULEBENCH_BUILT_SHANI
 std::size_t scan_shani(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_shani_2x(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_shani_2x_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                                 RolledCandidate* out);
+std::size_t scan_shani_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                              RolledCandidate* out);
 #endif
 #if JOULEBENCH_BUILT_AVX2
 std::size_t scan_avx2(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_avx2_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                             RolledCandidate* out);
 #endif
 #if JOULEBENCH_BUILT_AVX512
 std::size_t scan_avx512(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
 std::size_t scan_avx512_1x16(const ScanJob& job, std::uint32_t first, std::uint64_t count,
                              std::uint32_t* out);
+std::size_t scan_avx512_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                               RolledCandidate* out);
 #endif
 
 }  // namespace joulebench::miner::detail

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "joulebench/miner/rolled_candidate.hpp"
+
 namespace joulebench::miner::detail {
 
 /// Nonce-independent parts of sha256d(header), following the usual mining shortcuts: the
@@ -36,6 +38,15 @@ struct ScanJob {
 /// which must hold `count` entries. Returns the number written.
 using ScanFn = std::size_t (*)(const ScanJob& job, std::uint32_t first, std::uint64_t count,
                                std::uint32_t* out);
+
+/// The most versions one rolled scan takes (callers chunk larger rolls).
+inline constexpr int kMaxRolledVersions = 16;
+
+/// Scans nonces first .. first+count-1 under each of `versions` (<= kMaxRolledVersions) jobs that differ only
+/// in nVersion (same second block), sharing the per-nonce work between them; `out` must hold count * versions
+/// entries.
+using RolledScanFn = std::size_t (*)(const ScanJob* jobs, int versions, std::uint32_t first,
+                                     std::uint64_t count, RolledCandidate* out);
 
 /// Fills job.pre from job.header (portable code; called once per header or roll).
 void precompute(ScanJob& job);

@@ -30,6 +30,10 @@ struct MinerConfig {
   std::optional<CoinbaseRoller> coinbase;  ///< roll the extranonce instead of the time
   std::size_t keep = 1000;                 ///< found nonces kept (all are counted): bounds memory
   bool background = false;                 ///< workers at background priority (behind a front workload)
+  /// BIP 320 version rolling: every nonce is hashed under `versions` nVersion values
+  /// (version_at(header.version, mask, 0..versions-1)); each (version, nonce) is one hash.
+  std::optional<std::uint32_t> version_mask;
+  std::uint64_t versions = 4;
 };
 
 struct FoundNonce {
@@ -41,10 +45,11 @@ struct FoundNonce {
 struct MiningResult {
   std::uint64_t hashes = 0;
   double seconds = 0;
-  std::uint64_t rolls = 0;        ///< headers exhausted and rolled (time or extranonce)
-  std::vector<FoundNonce> found;  ///< the first `keep` found, ascending by (roll, nonce)
-  std::uint64_t found_count = 0;  ///< every nonce found, kept or not
-  bool completed = false;         ///< the whole --count was scanned
+  std::uint64_t rolls = 0;               ///< headers exhausted and rolled (time or extranonce)
+  std::vector<FoundNonce> found;         ///< the first `keep` found, ascending by (roll, nonce, version)
+  std::uint64_t found_count = 0;         ///< every nonce found, kept or not
+  bool completed = false;                ///< the whole --count was scanned
+  std::uint64_t versions_per_nonce = 1;  ///< > 1 with version rolling: hashes = nonces x this
   [[nodiscard]] double hashes_per_second() const { return seconds > 0 ? hashes / seconds : 0; }
 };
 
