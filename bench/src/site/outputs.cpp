@@ -1,6 +1,8 @@
 // Site files and screen summary.
 #include "site/outputs.hpp"
 
+#include "si.hpp"
+
 #include <cstdio>
 #include <string>
 
@@ -20,6 +22,8 @@ std::string num(const json& v, const char* format = "%.3g") {
   std::snprintf(buf, sizeof buf, format, v.get<double>());
   return buf;
 }
+
+std::string hash_rate(const json& v) { return v.is_number() ? cli::si(v.get<double>(), "H/s") : "-"; }
 
 }  // namespace
 
@@ -59,8 +63,9 @@ void print_site_summary(const json& results) {
         ph == "front" ? json() : field(field(back, "units_per_s"), ph == "back" ? "alone" : "corun");
     std::printf("%-12s %9s %9s %9s %8s %14s %9s %9s\n", (ph + (ph == "co-run" ? "" : " alone")).c_str(),
                 num(field(l, "p50")).c_str(), num(field(l, "p99")).c_str(), num(field(l, "p999")).c_str(),
-                pct(field(l, "slo_attainment")).c_str(), num(h, "%.4g").c_str(),
-                num(field(p, "mean")).c_str(), num(field(p, "std")).c_str());
+                pct(field(l, "slo_attainment")).c_str(),
+                h.is_number() ? cli::si(h.get<double>(), "H/s").c_str() : "-", num(field(p, "mean")).c_str(),
+                num(field(p, "std")).c_str());
   }
   std::printf("front busy %s of the time alone, %s co-run; spare capacity %s, %s of it harvested as hashes\n",
               pct(field(field(front, "busy_fraction"), "alone")).c_str(),
@@ -79,12 +84,12 @@ void print_site_summary(const json& results) {
                 num(field(front, "throttled_seconds_corun"), "%.1f").c_str());
   for (const auto& b : field(site, "budget_steps")) {
     std::printf(
-        "budget %s W -> %s W at %s s: inside the new budget after %s ms (- never); back %s -> %s hashes/s; "
+        "budget %s W -> %s W at %s s: inside the new budget after %s ms (- never); back %s -> %s; "
         "front p99 %s -> %s ms\n",
         num(field(b, "from_watts")).c_str(), num(field(b, "to_watts")).c_str(), num(field(b, "t_s")).c_str(),
         num(field(b, "time_to_within_ms"), "%.0f").c_str(),
-        num(field(b, "back_units_per_s_before"), "%.4g").c_str(),
-        num(field(b, "back_units_per_s_after"), "%.4g").c_str(),
+        hash_rate(field(b, "back_units_per_s_before")).c_str(),
+        hash_rate(field(b, "back_units_per_s_after")).c_str(),
         num(field(field(b, "front_latency_before"), "p99")).c_str(),
         num(field(field(b, "front_latency_after"), "p99")).c_str());
   }

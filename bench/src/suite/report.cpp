@@ -374,12 +374,22 @@ std::string site_section(const json& site, const Kind& k) {
   return s.str();
 }
 
+// Nested objects flatten into dotted keys (build.compiler) rather than raw JSON.
+void kv_rows(std::ostringstream& s, const json& obj, const std::string& prefix, int depth = 0) {
+  for (const auto& [key, v] : obj.items()) {
+    if (v.is_object() && depth < 3) {  // deeper: shown as JSON (a hostile file cannot recurse us away)
+      kv_rows(s, v, prefix + key + ".", depth + 1);
+      continue;
+    }
+    s << "<tr><th class='l'>" << esc(prefix + key) << "</th>"
+      << tdl(v.is_string() ? v.get<std::string>() : v.dump()) << "</tr>";
+  }
+}
+
 std::string kv_table(const json& obj) {
   std::ostringstream s;
   s << "<table>";
-  for (const auto& [key, v] : obj.items())
-    s << "<tr><th class='l'>" << esc(key) << "</th>" << tdl(v.is_string() ? v.get<std::string>() : v.dump())
-      << "</tr>";
+  kv_rows(s, obj, "");
   return s.str() + "</table>";
 }
 
@@ -434,7 +444,8 @@ std::string render_report(const json& results, const json& timeseries) {
     << esc(text_of(field(results, "machine"), "cpu", "?")) << " &middot; "
     << esc(text_of(field(results, "machine"), "hostname")) << " &middot; "
     << esc(text_of(results, "started_at")) << " &middot; <a href='#disclosure'>disclosure</a></p>";
-  s << banners(results, k) << headline_table(results, k);
+  s << banners(results, k);
+  if (!field(results, "workloads").empty()) s << headline_table(results, k);  // a site run has none
   for (const auto& w : field(results, "workloads")) s << workload_section(results, w, timeseries, k);
   if (field(results, "site").is_object()) s << site_section(results["site"], k);
   s << disclosure(results) << "</body></html>\n";
