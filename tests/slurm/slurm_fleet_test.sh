@@ -17,6 +17,11 @@ for tool in munged slurmctld slurmd sbatch squeue scontrol sinfo; do
   command -v "$tool" >/dev/null || skip "$tool not installed (scripts/bootstrap.sh installs slurmctld slurmd slurm-client munge)"
 done
 
+# Debian's slurmd 22.05 will not start without a cgroup filesystem (its cgroup plugin loads even
+# with proctrack/linuxproc and task/none); a bare chroot has none.
+grep -qs ' /sys/fs/cgroup ' /proc/mounts ||
+  skip "no cgroup filesystem at /sys/fs/cgroup (a chroot or container without one): slurmd 22.05 cannot initialise"
+
 t0=$(date +%s)
 work=$(mktemp -d /tmp/joulebench-slurm.XXXXXX)
 chmod 755 "$work"
@@ -37,7 +42,7 @@ trap 'exit 1' INT TERM HUP
 base=$((20000 + RANDOM % 20000))
 ctld_port=$base node1_port=$((base + 1)) node2_port=$((base + 2))
 
-mkdir -p "$work/munge" "$work/state" "$work/spool" "$work/log" "$work/results"
+mkdir -p "$work/munge" "$work/state" "$work/spool/node1" "$work/spool/node2" "$work/log" "$work/results"
 dd if=/dev/urandom of="$work/munge/munge.key" bs=1024 count=1 status=none
 chmod 700 "$work/munge"; chmod 400 "$work/munge/munge.key"
 munged --force --key-file="$work/munge/munge.key" --socket="$work/munge/munge.socket" \
@@ -85,13 +90,17 @@ done
 
 # Both nodes idle, or why not.
 for _ in $(seq 60); do
-  idle=$(sinfo -h -N -t idle -o '%N' 2>/dev/null | sort -u | wc -l)
+  for p in "${pids[@]:2}"; do kill -0 "$p" 2>/dev/null || dead=1; done  # a slurmd that exited will not come up
+  [[ -n "${dead:-}" ]] && break
+  idle=$(timeout 5 sinfo -h -N -t idle -o '%N' 2>/dev/null | sort -u | wc -l)
   [[ $idle -eq 2 ]] && break
   sleep 1
 done
 if [[ ${idle:-0} -ne 2 ]]; then
   echo "nodes did not come up:"; sinfo -N 2>&1; tail -5 "$work"/log/*.log "$work"/log/*.out 2>/dev/null
   grep -qi "multiple" "$work"/log/slurmd-node2.* 2>/dev/null && skip "this Slurm build cannot run two slurmd on one host"
+  grep -qs "Unable to initialize cgroup plugin" "$work"/log/slurmd-node1.log &&
+    skip "slurmd could not initialise its cgroup plugin here ($(grep -m1 -i cgroup "$work"/log/slurmd-node1.log))"
   exit 1
 fi
 echo "fixture: munged, slurmctld and slurmd node1+node2 up after $(($(date +%s) - t0)) s"
