@@ -45,10 +45,14 @@ ctld_port=$base node1_port=$((base + 1)) node2_port=$((base + 2))
 mkdir -p "$work/munge" "$work/state" "$work/spool/node1" "$work/spool/node2" "$work/log" "$work/results"
 dd if=/dev/urandom of="$work/munge/munge.key" bs=1024 count=1 status=none
 chmod 700 "$work/munge"; chmod 400 "$work/munge/munge.key"
-munged --force --key-file="$work/munge/munge.key" --socket="$work/munge/munge.socket" \
+# Every daemon runs in the foreground as this script's child, in its process group: if the
+# script is killed outright (SIGKILL, a ctest timeout), the group goes with it.
+munged --foreground --force --key-file="$work/munge/munge.key" --socket="$work/munge/munge.socket" \
   --pid-file="$work/munge/munged.pid" --log-file="$work/log/munged.log" --seed-file="$work/munge/seed" \
-  || skip "munged would not start here ($(tail -1 "$work/log/munged.log" 2>/dev/null))"
-pids+=("$(cat "$work/munge/munged.pid")")
+  > "$work/log/munged.out" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [[ -S "$work/munge/munge.socket" ]] && break; sleep 0.1; done
+[[ -S "$work/munge/munge.socket" ]] || skip "munged would not start here ($(tail -1 "$work/log/munged.out" 2>/dev/null))"
 
 cpus=$(nproc)
 cat > "$work/slurm.conf" <<CONF
