@@ -32,6 +32,8 @@ constexpr KernelInfo kKernels[] = {
 #if JOULEBENCH_BUILT_SHANI
     {"shani", "SHA-NI, 4 interleaved nonces, round 3 pre-hashed", "sha", 4, detail::scan_shani, has_sha,
      detail::scan_shani_rolled},
+    {"shani-3x", "SHA-NI, 3 interleaved nonces, round 3 pre-hashed", "sha", 3, detail::scan_shani_3x, has_sha,
+     detail::scan_shani_3x_rolled},
     {"shani-2x", "SHA-NI, 2 interleaved nonces, round 3 pre-hashed", "sha", 2, detail::scan_shani_2x, has_sha,
      detail::scan_shani_2x_rolled},
 

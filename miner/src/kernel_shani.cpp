@@ -217,5 +217,14 @@ std::size_t scan_shani_2x_rolled(const ScanJob* jobs, int versions, std::uint32_
   return Shani<2, true>::scan_rolled(jobs, versions, first, count, out);
 }
 
+std::size_t scan_shani_3x(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out) {
+  return Shani<3, true>::scan(job, first, count, out);
+}
+
+std::size_t scan_shani_3x_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                                 RolledCandidate* out) {
+  return Shani<3, true>::scan_rolled(jobs, versions, first, count, out);
+}
+
 }  // namespace joulebench::miner::detail
 #endif

@@ -13,6 +13,9 @@ std::size_t scan_scalar_rolled(const ScanJob* jobs, int versions, std::uint32_t 
 #if JOULEBENCH_BUILT_SHANI
 std::size_t scan_shani(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
 std::size_t scan_shani_2x(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_shani_3x(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_shani_3x_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                                 RolledCandidate* out);
 std::size_t scan_shani_2x_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
                                  RolledCandidate* out);
 std::size_t scan_shani_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
