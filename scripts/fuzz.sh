@@ -7,13 +7,19 @@
 #   scripts/fuzz.sh 60                 # every harness for 60 s (the default)
 #   scripts/fuzz.sh 600 results header # only these two
 #   scripts/fuzz.sh --build            # build only (what CI's fixture does)
+#   scripts/fuzz.sh --no-build 10 target  # run what is built (ctest: harnesses run side by side,
+#                                          # and two builds of one tree at once would race)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (apt-get install clang libclang-rt-14-dev, or scripts/bootstrap.sh)" >&2; exit 2; }
-configure_log=$(cmake --preset fuzz 2>&1) || { echo "$configure_log" >&2; exit 2; }
-cmake --build --preset fuzz >/dev/null || { cmake --build --preset fuzz; exit 2; }
-[[ ${1:-} == --build ]] && { echo "fuzz: built $(ls build/fuzz/tests/fuzz/*_fuzz | wc -l) harnesses in build/fuzz/tests/fuzz"; exit 0; }
+if [[ ${1:-} == --no-build ]]; then
+  shift
+else
+  command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (apt-get install clang libclang-rt-14-dev, or scripts/bootstrap.sh)" >&2; exit 2; }
+  configure_log=$(cmake --preset fuzz 2>&1) || { echo "$configure_log" >&2; exit 2; }
+  cmake --build --preset fuzz >/dev/null || { cmake --build --preset fuzz; exit 2; }
+  [[ ${1:-} == --build ]] && { echo "fuzz: built $(ls build/fuzz/tests/fuzz/*_fuzz | wc -l) harnesses in build/fuzz/tests/fuzz"; exit 0; }
+fi
 
 seconds=${1:-60}
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "fuzz: SECONDS '$seconds' is not a positive whole number" >&2; exit 2; }
