@@ -140,13 +140,10 @@ int cmd_compare(const std::vector<std::string>& argv) {
     return 2;
   }
   if (a.has("html")) {
-    const auto dir_of = [](const std::filesystem::path& p) {
-      return std::filesystem::is_directory(p) ? p : p.parent_path();
-    };
     in.base_name = a.positionals()[0];
     in.now_name = a.positionals()[1];
-    in.base_timeseries = suite::load_timeseries(dir_of(in.base_name));
-    in.now_timeseries = suite::load_timeseries(dir_of(in.now_name));
+    in.base_timeseries = suite::load_timeseries(in.base_name);
+    in.now_timeseries = suite::load_timeseries(in.now_name);
     try {
       power::write_file_atomically(a.get_or("html", ""), suite::render_compare(in, report, o));
     } catch (const std::exception& e) {

@@ -7,6 +7,7 @@
 #include "suite/chart.hpp"
 #include "suite/compare.hpp"
 #include "suite/outputs.hpp"
+#include "suite/page_series.hpp"
 
 namespace joulebench::suite {
 namespace {
@@ -14,11 +15,6 @@ namespace {
 using json = nlohmann::json;
 using html::esc;
 
-double num(const json& v) { return v.is_number() ? v.get<double>() : NAN; }
-std::string str(const json& j, const char* key) {
-  const json& v = field(j, key);
-  return v.is_string() ? v.get<std::string>() : "";
-}
 std::string delta(double base, double now) {
   if (!std::isfinite(base) || !std::isfinite(now) || base == 0) return "-";
   char b[32];
@@ -32,7 +28,9 @@ const json* find_named(const json& list, const json& name) {
 }
 const json* find_point(const json& w, const json& actuator, const json& level) {
   for (const auto& p : field(w, "curve"))
-    if (field(p, "actuator") == actuator && std::fabs(num(field(p, "level")) - num(level)) < 1e-9) return &p;
+    if (field(p, "actuator") == actuator &&
+        std::fabs(number_or_nan(field(p, "level")) - number_or_nan(level)) < 1e-9)
+      return &p;
   return nullptr;
 }
 
@@ -40,63 +38,53 @@ html::Series curve_line(const json& w, const std::string& actuator, const std::s
                         bool dashed) {
   html::Series l{name, {}, {}, {}, {}, true, dashed, color};
   for (const auto& p : field(w, "curve")) {
-    if (str(p, "actuator") != actuator) continue;
-    l.x.push_back(num(field(p, "watts")));
-    l.y.push_back(num(field(p, "throughput_per_s")));
+    if (text_or(p, "actuator") != actuator) continue;
+    l.x.push_back(number_or_nan(field(p, "watts")));
+    l.y.push_back(number_or_nan(field(p, "throughput_per_s")));
   }
   return l;
 }
 
 std::string point_deltas(const json& b, const json& n, const std::string& actuator) {
-  const std::string u = cli::unit_symbol(str(n, "unit"));
+  const std::string u = cli::unit_symbol(text_or(n, "unit"));
   std::ostringstream s;
   s << "<table><tr><th>" << esc(actuator) << "</th><th>" << esc(u) << "/s base</th><th>new</th><th>Δ</th>"
-    << "<th>J/" << esc(str(n, "unit")) << " base</th><th>new</th><th>Δ</th></tr>";
+    << "<th>J/" << esc(text_or(n, "unit")) << " base</th><th>new</th><th>Δ</th></tr>";
   for (const auto& p : field(n, "curve")) {
-    if (str(p, "actuator") != actuator) continue;
+    if (text_or(p, "actuator") != actuator) continue;
     const json* q = find_point(b, field(p, "actuator"), field(p, "level"));
-    const double tb = q ? num(field(*q, "throughput_per_s")) : NAN, tn = num(field(p, "throughput_per_s"));
-    const double jb = q ? num(field(field(*q, "joules_per_unit"), "gross")) : NAN;
-    const double jn = num(field(field(p, "joules_per_unit"), "gross"));
-    s << "<tr><td>" << cli::sig(100 * num(field(p, "level")), 3) << "%</td><td>" << cli::si(tb, "")
+    const double tb = q ? number_or_nan(field(*q, "throughput_per_s")) : NAN,
+                 tn = number_or_nan(field(p, "throughput_per_s"));
+    const double jb = q ? number_or_nan(field(field(*q, "joules_per_unit"), "gross")) : NAN;
+    const double jn = number_or_nan(field(field(p, "joules_per_unit"), "gross"));
+    s << "<tr><td>" << cli::sig(100 * number_or_nan(field(p, "level")), 3) << "%</td><td>" << cli::si(tb, "")
       << "</td><td>" << cli::si(tn, "") << "</td><td>" << delta(tb, tn) << "</td><td>" << cli::si(jb, "J")
       << "</td><td>" << cli::si(jn, "J") << "</td><td>" << delta(jb, jn) << "</td></tr>";
   }
   return s.str() + "</table>";
 }
 
-html::Series step_line(const json& ts, const json& w, const json& st, const std::string& name, int color) {
-  html::Series l{name, {}, {}, {}, {}, false, false, color};
-  for (const auto& row : ts) {
-    if (row[0] == field(w, "name") && row[1] == field(st, "actuator") &&
-        std::fabs(row[2].get<double>() - num(field(st, "to_level"))) < 1e-9 && row[4].is_number()) {
-      l.x.push_back(row[3]);
-      l.y.push_back(row[4]);
-    }
-  }
-  return l;
-}
-
 std::string step_overlay(const json& b, const json& n, const json& bts, const json& nts) {
   std::ostringstream s;
   for (const auto& st : field(n, "steps")) {
-    if (str(st, "direction") != "down") continue;
+    if (text_or(st, "direction") != "down") continue;
     const json* bs = nullptr;
     for (const auto& x : field(b, "steps"))
       if (field(x, "actuator") == field(st, "actuator") && field(x, "to_level") == field(st, "to_level") &&
-          str(x, "direction") == "down")
+          text_or(x, "direction") == "down")
         bs = &x;
-    const std::string title = str(n, "name") + ", " + str(st, "actuator") + " → " +
-                              cli::sig(100 * num(field(st, "to_level")), 3) + "%";
-    html::Chart zoom{.title = "Step " + title + ", −20 … +100 ms",
-                     .x = {.label = "time after the cap command", .unit = "ms", .min = -20.0, .max = 100.0},
-                     .y = {.label = "throughput", .unit = cli::unit_symbol(str(n, "unit")) + "/s"},
-                     .series = {step_line(bts, n, st, "base", 0), step_line(nts, n, st, "new", 1)},
-                     .markers = {{0, "cap command"}}};
+    const std::string title = text_or(n, "name") + ", " + text_or(st, "actuator") + " → " +
+                              cli::sig(100 * number_or_nan(field(st, "to_level")), 3) + "%";
+    html::Chart zoom{
+        .title = "Step " + title + ", −20 … +100 ms",
+        .x = {.label = "time after the cap command", .unit = "ms", .min = -20.0, .max = 100.0},
+        .y = {.label = "throughput", .unit = cli::unit_symbol(text_or(n, "unit")) + "/s"},
+        .series = {step_throughput(bts, n, st, "base", 0), step_throughput(nts, n, st, "new", 1)},
+        .markers = {{0, "cap command"}}};
     std::ostringstream t;
     t << "<table><tr><th></th><th>base</th><th>new</th><th>Δ</th></tr>";
     for (const char* key : {"react_ms", "t50_ms", "t90_ms", "settle_ms"}) {
-      const double vb = bs ? num(field(*bs, key)) : NAN, vn = num(field(st, key));
+      const double vb = bs ? number_or_nan(field(*bs, key)) : NAN, vn = number_or_nan(field(st, key));
       t << "<tr><th class='l'>" << std::string(key).substr(0, std::string(key).size() - 3) << "</th><td>"
         << cli::si(vb / 1e3, "s") << "</td><td>" << cli::si(vn / 1e3, "s") << "</td><td>" << delta(vb, vn)
         << "</td></tr>";
@@ -114,8 +102,9 @@ std::string changes_table(const CompareReport& rep) {
   for (const auto& c : rep.changes) {
     const bool bad = c.verdict == "REGRESSION" || c.verdict == "missing";
     s << "<tr><td class='l'>" << esc(c.workload) << "</td><td class='l'>" << esc(c.metric) << "</td><td>"
-      << cli::si(num(c.base), "", 4) << "</td><td>" << cli::si(num(c.now), "", 4) << "</td><td>"
-      << delta(num(c.base), num(c.now)) << "</td><td>±" << cli::sig(c.noise_pct, 2) << "%</td><td class='l"
+      << cli::si(number_or_nan(c.base), "", 4) << "</td><td>" << cli::si(number_or_nan(c.now), "", 4)
+      << "</td><td>" << delta(number_or_nan(c.base), number_or_nan(c.now)) << "</td><td>±"
+      << cli::sig(c.noise_pct, 2) << "%</td><td class='l"
       << (bad                          ? " bad"
           : c.verdict == "improvement" ? " good"
                                        : "")
@@ -136,21 +125,21 @@ std::string render_compare(const CompareInputs& in, const CompareReport& rep, co
       << esc(why) << "</div>";
   s << "<div class='banner " << (rep.regression ? "invalid'>REGRESSION" : "valid'>no regression") << "</div>";
   for (const json* r : {&in.base, &in.now})
-    if (str(*r, "energy_kind") != "measured")
+    if (text_or(*r, "energy_kind") != "measured")
       s << "<p class='est'>" << (r == &in.base ? "base" : "new")
         << ": energy ESTIMATED (no power sensor), not measured.</p>";
   s << changes_table(rep);
   for (const auto& n : field(in.now, "workloads")) {
     const json* b = find_named(field(in.base, "workloads"), field(n, "name"));
     if (!b) continue;
-    s << "<h2>" << esc(str(n, "name")) << "</h2>";
+    s << "<h2>" << esc(text_or(n, "name")) << "</h2>";
     std::set<std::string> actuators;
-    for (const auto& p : field(n, "curve")) actuators.insert(str(p, "actuator"));
+    for (const auto& p : field(n, "curve")) actuators.insert(text_or(p, "actuator"));
     std::string figs;
     for (const auto& a : actuators) {
       html::Chart c{.title = "Throughput vs power, " + a + " (base dashed)",
                     .x = {.label = "power", .unit = "W"},
-                    .y = {.label = "throughput", .unit = cli::unit_symbol(str(n, "unit")) + "/s"},
+                    .y = {.label = "throughput", .unit = cli::unit_symbol(text_or(n, "unit")) + "/s"},
                     .series = {curve_line(*b, a, "base", 0, true), curve_line(n, a, "new", 1, false)}};
       figs += html::figure(html::render(c), point_deltas(*b, n, a));
     }

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "joulebench/platform/stats.hpp"
 #include "si.hpp"
 #include "suite/chart.hpp"
 #include "suite/outputs.hpp"
@@ -16,17 +17,13 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string text_of(const json& j, const char* key, const std::string& fallback = "") {
-  const json& v = field(j, key);
-  return v.is_string() ? v.get<std::string>() : fallback;
-}
 double num(const json& v) { return v.is_number() ? v.get<double>() : 0.0; }
 
 FleetWorkload workload_row(const json& w) {
   FleetWorkload f;
-  f.name = text_of(w, "name");
-  f.unit = text_of(w, "unit");
-  f.kernel = text_of(w, "kernel");
+  f.name = text_or(w, "name");
+  f.unit = text_or(w, "unit");
+  f.kernel = text_or(w, "kernel");
   f.threads = field(w, "threads").is_number_integer() ? w["threads"].get<int>() : 0;
   f.throughput = num(field(w, "throughput_per_s"));
   f.watts = num(field(w, "watts"));
@@ -53,28 +50,22 @@ FleetNode load_node(const fs::path& dir) {
     return n;
   }
   const json& r = n.results;
-  n.host = text_of(field(r, "machine"), "hostname", "?");
-  n.cpu = text_of(field(r, "machine"), "cpu", "?");
-  n.verdict = text_of(field(r, "validity"), "verdict", "unknown");
-  n.energy_kind = text_of(r, "energy_kind", "estimated");
-  n.sensor = text_of(r, "energy_sensor");
+  n.host = text_or(field(r, "machine"), "hostname", "?");
+  n.cpu = text_or(field(r, "machine"), "cpu", "?");
+  n.verdict = text_or(field(r, "validity"), "verdict", "unknown");
+  n.energy_kind = text_or(r, "energy_kind", "estimated");
+  n.sensor = text_or(r, "energy_sensor");
   n.quick = field(r, "quick") == true;
   n.status = field(r, "complete") != true ? "incomplete" : n.verdict == "invalid" ? "invalid" : "ok";
   if (n.status == "incomplete") n.reason = "the run was interrupted; partial results";
   if (n.status == "invalid") {
     for (const auto& c : field(field(r, "validity"), "checks"))
-      if (text_of(c, "severity") == "invalid")
-        n.reason += (n.reason.empty() ? "" : "; ") + text_of(c, "detail");
+      if (text_or(c, "severity") == "invalid")
+        n.reason += (n.reason.empty() ? "" : "; ") + text_or(c, "detail");
   }
   for (const auto& w : field(r, "workloads"))
     if (field(w, "throughput_per_s").is_number()) n.workloads.push_back(workload_row(w));
   return n;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
 // Outliers among the nodes whose runs are usable (ok), per workload.
@@ -88,7 +79,7 @@ void flag_outliers(std::vector<FleetNode>& nodes) {
     for (auto& w : n.workloads) {
       const auto& all = by_workload[w.name];
       if (all.size() < 2 || w.work_per_joule_p95 <= 0) continue;
-      const double med = median(all);
+      const double med = platform::percentile(all, 50);
       if (med >= w.work_per_joule_p5 && med <= w.work_per_joule_p95) continue;
       w.outlier = true;
       const std::string u = cli::unit_symbol(w.unit) + "/J";

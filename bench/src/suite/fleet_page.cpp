@@ -14,11 +14,6 @@ namespace {
 using json = nlohmann::json;
 using html::esc;
 
-std::string text_of_unit(const json& w) {
-  const json& u = field(w, "unit");
-  return u.is_string() ? u.get<std::string>() : "unit";
-}
-
 std::vector<std::string> workload_names(const std::vector<FleetNode>& nodes) {
   std::vector<std::string> names;
   std::set<std::string> seen;
@@ -71,7 +66,7 @@ std::string curves(const std::vector<FleetNode>& nodes, const std::string& name)
     if (!n.results.is_object()) continue;
     for (const auto& w : field(n.results, "workloads")) {
       if (field(w, "name") != name) continue;
-      unit = cli::unit_symbol(text_of_unit(w));
+      unit = cli::unit_symbol(text_or(w, "unit", "unit"));
       std::map<std::string, html::Series> by;
       for (const auto& p : field(w, "curve")) {
         if (!field(p, "actuator").is_string() || !field(p, "watts").is_number() ||

@@ -73,6 +73,13 @@ const json& field(const json& j, const char* key) {
   return it == j.end() ? null : *it;
 }
 
+double number_or_nan(const json& v) { return v.is_number() ? v.get<double>() : NAN; }
+
+std::string text_or(const json& j, const char* key, const std::string& fallback) {
+  const json& v = field(j, key);
+  return v.is_string() ? v.get<std::string>() : fallback;
+}
+
 void write_results_json(const fs::path& dir, const json& results) {
   power::write_file_atomically(dir / "results.json", cli::json_text(results, 2) + "\n");
 }
@@ -311,7 +318,8 @@ void write_outputs(const fs::path& dir, const json& results, const json& timeser
   write_results_json(dir, results);
 }
 
-json load_timeseries(const fs::path& dir) {
+json load_timeseries(const fs::path& file_or_dir) {
+  const fs::path dir = fs::is_directory(file_or_dir) ? file_or_dir : file_or_dir.parent_path();
   json rows = json::array();
   std::istringstream in(
       power::read_text(dir / "steps_timeseries.csv", nullptr, kMaxResultsBytes).value_or(""));
@@ -334,8 +342,6 @@ namespace {
 std::string short_unit(const json& w) {
   return cli::unit_symbol(field(w, "unit").is_string() ? w["unit"].get<std::string>() : "unit");
 }
-
-double number_or_nan(const json& v) { return v.is_number() ? v.get<double>() : NAN; }
 
 // SPECpower-style ladder per workload and actuator: what each cap level buys.
 void print_ladders(const json& results, const std::string& kind) {

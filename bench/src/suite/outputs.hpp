@@ -14,6 +14,10 @@ namespace joulebench::suite {
 /// every member: a const operator[] on a missing key is undefined behaviour in nlohmann::json,
 /// and fuzzing found a file that made it loop forever.
 const nlohmann::json& field(const nlohmann::json& j, const char* key);
+/// v as a number, NaN when it is not one (null, missing, another type).
+double number_or_nan(const nlohmann::json& v);
+/// j[key] when it is a string, else `fallback`.
+std::string text_or(const nlohmann::json& j, const char* key, const std::string& fallback = "");
 
 /// results.json, written atomically (a reader never sees a torn file).
 void write_results_json(const std::filesystem::path& dir, const nlohmann::json& results);
@@ -34,8 +38,9 @@ void write_outputs(const std::filesystem::path& dir, const nlohmann::json& resul
 /// CSV text of the curves / steps (header + one row each), for the files and for `merge`.
 std::string curves_csv(const nlohmann::json& results, bool with_header = true);
 std::string steps_csv(const nlohmann::json& results, bool with_header = true);
-/// Reads steps_timeseries.csv back into the rows write_outputs takes (for re-rendering a report).
-nlohmann::json load_timeseries(const std::filesystem::path& dir);
+/// Reads steps_timeseries.csv back into the rows write_outputs takes (for re-rendering a report);
+/// like load_results, takes the results directory or a file in it.
+nlohmann::json load_timeseries(const std::filesystem::path& file_or_dir);
 /// The self-contained HTML report (inline SVG, no network).
 std::string render_report(const nlohmann::json& results, const nlohmann::json& timeseries);
 /// The short human summary table at the end of a run.

@@ -5,9 +5,11 @@
 #include <map>
 #include <sstream>
 
+#include "joulebench/platform/stats.hpp"
 #include "si.hpp"
 #include "suite/chart.hpp"
 #include "suite/outputs.hpp"
+#include "suite/page_series.hpp"
 
 namespace joulebench::suite {
 namespace {
@@ -15,17 +17,12 @@ namespace {
 using json = nlohmann::json;
 using html::esc;
 
-double num_or_nan(const json& v) { return v.is_number() ? v.get<double>() : NAN; }
-std::string text_of(const json& j, const char* key, const std::string& fallback = "") {
-  const json& v = field(j, key);
-  return v.is_string() ? v.get<std::string>() : fallback;
-}
 std::string td(const std::string& s) { return "<td>" + esc(s) + "</td>"; }
 std::string tdl(const std::string& s) { return "<td class='l'>" + esc(s) + "</td>"; }
 std::string pct(const json& v, int digits = 3) {
   return v.is_number() ? cli::sig(100 * v.get<double>(), digits) + "%" : "-";
 }
-std::string ms_text(const json& v) { return cli::si(num_or_nan(v) / 1e3, "s"); }
+std::string ms_text(const json& v) { return cli::si(number_or_nan(v) / 1e3, "s"); }
 
 struct Kind {
   bool est;
@@ -49,19 +46,19 @@ std::string banners(const json& r, const Kind& k) {
   if (!r.value("complete", false))
     s << "<div class='banner invalid'>INCOMPLETE: the run was interrupted; what is here is what "
          "finished.</div>";
-  const std::string verdict = text_of(field(r, "validity"), "verdict", "unknown");
+  const std::string verdict = text_or(field(r, "validity"), "verdict", "unknown");
   s << "<div class='banner "
     << (verdict == "valid"     ? "valid"
         : verdict == "invalid" ? "invalid"
                                : "warning")
     << "'>Verdict: " << esc(verdict == "warnings" ? "VALID WITH WARNINGS" : verdict) << ".";
   for (const auto& c : field(field(r, "validity"), "checks"))
-    if (!c.value("ok", true)) s << "<br>" << esc(text_of(c, "severity")) << ": " << esc(text_of(c, "detail"));
+    if (!c.value("ok", true)) s << "<br>" << esc(text_or(c, "severity")) << ": " << esc(text_or(c, "detail"));
   s << "</div>";
   if (k.est)
     s << "<p class='est'>No readable power sensor: every energy figure here is <b>estimated</b> by a "
          "utilisation model ("
-      << esc(text_of(r, "energy_sensor")) << "), not measured.</p>";
+      << esc(text_or(r, "energy_sensor")) << "), not measured.</p>";
   return s.str();
 }
 
@@ -72,16 +69,16 @@ std::string headline_table(const json& r, const Kind& k) {
        "threads</th></tr>";
   for (const auto& w : field(r, "workloads")) {
     if (!field(w, "throughput_per_s").is_number()) continue;
-    const std::string u = cli::unit_symbol(text_of(w, "unit", "unit"));
-    const double gross = num_or_nan(field(field(w, "joules_per_unit"), "gross"));
-    s << "<tr>" << tdl(text_of(w, "name")) << "<td><b>" << esc(cli::si(gross > 0 ? 1 / gross : NAN, u + "/J"))
-      << "</b></td>" << td(cli::si(gross, "J/" + text_of(w, "unit")))
-      << td(cli::si(num_or_nan(field(field(w, "joules_per_unit"), "net")), "J/" + text_of(w, "unit")))
-      << td(cli::si(num_or_nan(field(w, "throughput_per_s")), u + "/s"))
-      << td(cli::si(num_or_nan(field(w, "watts")), "W")) << td(k.word())
-      << tdl(text_of(w, "kernel") + ", " + std::to_string(w.value("threads", 0))) << "</tr>";
+    const std::string u = cli::unit_symbol(text_or(w, "unit", "unit"));
+    const double gross = number_or_nan(field(field(w, "joules_per_unit"), "gross"));
+    s << "<tr>" << tdl(text_or(w, "name")) << "<td><b>" << esc(cli::si(gross > 0 ? 1 / gross : NAN, u + "/J"))
+      << "</b></td>" << td(cli::si(gross, "J/" + text_or(w, "unit")))
+      << td(cli::si(number_or_nan(field(field(w, "joules_per_unit"), "net")), "J/" + text_or(w, "unit")))
+      << td(cli::si(number_or_nan(field(w, "throughput_per_s")), u + "/s"))
+      << td(cli::si(number_or_nan(field(w, "watts")), "W")) << td(k.word())
+      << tdl(text_or(w, "kernel") + ", " + std::to_string(w.value("threads", 0))) << "</tr>";
   }
-  s << "</table></div><p>Idle " << esc(cli::si(num_or_nan(field(field(r, "idle"), "watts")), "W")) << " ("
+  s << "</table></div><p>Idle " << esc(cli::si(number_or_nan(field(field(r, "idle"), "watts")), "W")) << " ("
     << k.word() << "). Net figures subtract idle power (see <a href='#disclosure'>method</a>).</p>";
   return s.str();
 }
@@ -91,8 +88,8 @@ void add_point(html::Series& l, double x, const json& p, double y) {
   l.x.push_back(x);
   l.y.push_back(y);
   const json& sp = field(field(p, "spread"), "throughput_per_s");
-  l.y_lo.push_back(num_or_nan(field(sp, "p5")));
-  l.y_hi.push_back(num_or_nan(field(sp, "p95")));
+  l.y_lo.push_back(number_or_nan(field(sp, "p5")));
+  l.y_hi.push_back(number_or_nan(field(sp, "p95")));
 }
 
 // Points no other point beats on both throughput and work per joule, by throughput.
@@ -113,18 +110,18 @@ html::Series frontier(const std::vector<std::pair<double, double>>& pts) {
 
 std::string ladder_table(const json& w, const std::string& actuator, const std::vector<const json*>& pts,
                          const Kind& k) {
-  const std::string u = cli::unit_symbol(text_of(w, "unit", "unit"));
+  const std::string u = cli::unit_symbol(text_or(w, "unit", "unit"));
   const bool latency = field(w, "latency_ms").is_object();
   std::ostringstream s;
   s << "<table><tr><th>" << esc(actuator) << "</th><th>W" << (k.est ? " (est.)" : "") << "</th><th>" << esc(u)
     << "/s</th><th>p5..p95</th><th>" << esc(u) << "/J</th>" << (latency ? "<th>p50</th><th>p99</th>" : "")
     << "<th>binding</th></tr>";
   for (const json* p : pts) {
-    const double jpu = num_or_nan(field(field(*p, "joules_per_unit"), "gross"));
+    const double jpu = number_or_nan(field(field(*p, "joules_per_unit"), "gross"));
     const json& sp = field(field(*p, "spread"), "throughput_per_s");
-    s << "<tr>" << td(pct(field(*p, "level"), 3)) << td(cli::si(num_or_nan(field(*p, "watts")), "W"))
-      << td(cli::si(num_or_nan(field(*p, "throughput_per_s")), ""))
-      << td(cli::si(num_or_nan(field(sp, "p5")), "") + ".." + cli::si(num_or_nan(field(sp, "p95")), ""))
+    s << "<tr>" << td(pct(field(*p, "level"), 3)) << td(cli::si(number_or_nan(field(*p, "watts")), "W"))
+      << td(cli::si(number_or_nan(field(*p, "throughput_per_s")), ""))
+      << td(cli::si(number_or_nan(field(sp, "p5")), "") + ".." + cli::si(number_or_nan(field(sp, "p95")), ""))
       << td(cli::si(jpu > 0 ? 1 / jpu : NAN, ""));
     if (latency)
       s << td(ms_text(field(field(*p, "latency_ms"), "p50")))
@@ -135,7 +132,7 @@ std::string ladder_table(const json& w, const std::string& actuator, const std::
 }
 
 std::string curve_figures(const json& r, const json& w, const Kind& k) {
-  const std::string unit = text_of(w, "unit", "unit"), u = cli::unit_symbol(unit);
+  const std::string unit = text_or(w, "unit", "unit"), u = cli::unit_symbol(unit);
   const auto by = curve_by_actuator(w);
   html::Chart tvw{.title = "Throughput vs power" + k.tag(),
                   .x = {.label = "power", .unit = "W"},
@@ -158,10 +155,10 @@ std::string curve_figures(const json& r, const json& w, const Kind& k) {
         l{a, {}, {}, {}, {}, true, false, ci}, p50{a + " p50", {}, {}, {}, {}, true, false, ci},
         p99{a + " p99", {}, {}, {}, {}, true, true, ci};
     for (const json* p : pts) {
-      const double thr = num_or_nan(field(*p, "throughput_per_s")),
-                   jpu = num_or_nan(field(field(*p, "joules_per_unit"), "gross"));
-      const double level = 100 * num_or_nan(field(*p, "level"));
-      add_point(t, num_or_nan(field(*p, "watts")), *p, thr);
+      const double thr = number_or_nan(field(*p, "throughput_per_s")),
+                   jpu = number_or_nan(field(field(*p, "joules_per_unit"), "gross"));
+      const double level = 100 * number_or_nan(field(*p, "level"));
+      add_point(t, number_or_nan(field(*p, "watts")), *p, thr);
       add_point(l, level, *p, thr);
       if (jpu > 0) e.x.push_back(thr), e.y.push_back(1 / jpu), all.emplace_back(thr, 1 / jpu);
       const json& lm = field(*p, "latency_ms");
@@ -174,7 +171,7 @@ std::string curve_figures(const json& r, const json& w, const Kind& k) {
     if (!p50.x.empty()) lat.series.push_back(p50), lat.series.push_back(p99);
     ++ci;
   }
-  const double idle = num_or_nan(field(field(r, "idle"), "watts"));
+  const double idle = number_or_nan(field(field(r, "idle"), "watts"));
   if (std::isfinite(idle)) {  // the power axis starts at idle: below it the machine draws nothing less
     tvw.markers.push_back({idle, "idle " + cli::si(idle, "W")});
     tvw.x.min = idle;
@@ -188,45 +185,29 @@ std::string curve_figures(const json& r, const json& w, const Kind& k) {
   return out + html::row(more);
 }
 
-// The first repeat's time series of one step, from steps_timeseries.csv rows.
-html::Series step_series(const json& w, const json& st, const json& timeseries) {
-  html::Series thr{"throughput", {}, {}, {}, {}, false, false, 0};
-  const json& level = field(st, "to_level");
-  for (const auto& row : timeseries) {
-    if (row[0] == field(w, "name") && row[1] == field(st, "actuator") && level.is_number() &&
-        std::fabs(row[2].get<double>() - level.get<double>()) < 1e-9 && row[4].is_number()) {
-      thr.x.push_back(row[3]);
-      thr.y.push_back(row[4]);
-    }
-  }
-  return thr;
-}
-
 // The level the signal settles to: the median of the hold's second half (what `settle` judges against).
 double settled_level(const html::Series& s, double hold_ms) {
   std::vector<double> v;
   for (std::size_t i = 0; i < s.x.size(); ++i)
     if (s.x[i] >= hold_ms / 2 && s.x[i] < hold_ms) v.push_back(s.y[i]);
-  if (v.empty()) return NAN;
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-  return v[v.size() / 2];
+  return v.empty() ? NAN : platform::percentile(v, 50);
 }
 
 std::string step_figures(const json& w, const json& st, const json& timeseries, double hold_ms) {
-  const std::string a = text_of(st, "actuator"), u = cli::unit_symbol(text_of(w, "unit", "unit"));
-  const html::Series thr = step_series(w, st, timeseries);
+  const std::string a = text_or(st, "actuator"), u = cli::unit_symbol(text_or(w, "unit", "unit"));
+  const html::Series thr = step_throughput(timeseries, w, st, "throughput", 0);
   std::vector<html::Marker> marks{{0, "cap command"}, {hold_ms, "restore"}};
   for (const auto& [key, name] :
        {std::pair{"react_ms", "react"}, {"t50_ms", "t50"}, {"t90_ms", "t90"}, {"settle_ms", "settle"}}) {
     if (field(st, key).is_number()) marks.push_back({st[key].get<double>(), name});
   }
-  const double level = settled_level(thr, hold_ms), band = num_or_nan(field(st, "band_pct")) / 100;
+  const double level = settled_level(thr, hold_ms), band = number_or_nan(field(st, "band_pct")) / 100;
   std::vector<html::Band> bands;
   if (std::isfinite(level) && std::isfinite(band))
     bands.push_back({level * (1 - band), level * (1 + band), "settle band ±" + cli::sig(100 * band, 3) + "%",
                      0.0, hold_ms});
   const std::string title =
-      esc(text_of(w, "name")) + ", " + a + " 100% → " + pct(field(st, "to_level"), 3) + " → 100%";
+      esc(text_or(w, "name")) + ", " + a + " 100% → " + pct(field(st, "to_level"), 3) + " → 100%";
   const html::Axis y{.label = "throughput", .unit = u + "/s"};
   html::Chart full{
       .title = "Step " + title + " (first repeat)",
@@ -235,7 +216,7 @@ std::string step_figures(const json& w, const json& st, const json& timeseries, 
       .series = {thr},
       .markers = marks,
       .bands = bands,
-      .note = "rate over " + cli::sig(num_or_nan(field(st, "signal_window_ms")), 3) + " ms windows"};
+      .note = "rate over " + cli::sig(number_or_nan(field(st, "signal_window_ms")), 3) + " ms windows"};
   for (auto& x : full.series[0].x) x /= 1e3;
   for (auto& m : full.markers) m.x /= 1e3;
   for (auto& b : full.bands) *b.x_lo /= 1e3, *b.x_hi /= 1e3;
@@ -255,10 +236,10 @@ std::string step_figures(const json& w, const json& st, const json& timeseries, 
       << td(ms_text(field(st, (std::string(key).substr(0, std::string(key).size() - 3) + "_ms_p95").c_str())))
       << "</tr>";
   }
-  t << "<tr><th class='l'>band / noise</th>" << td(cli::sig(num_or_nan(field(st, "band_pct")), 3) + "%")
-    << td(cli::sig(num_or_nan(field(st, "noise_pct")), 3) + "%") << "</tr>";
-  t << "<tr><th class='l'>overshoot</th>" << td(cli::sig(num_or_nan(field(st, "overshoot_pct")), 3) + "%")
-    << td(cli::sig(num_or_nan(field(st, "overshoot_pct_p95")), 3) + "%") << "</tr>";
+  t << "<tr><th class='l'>band / noise</th>" << td(cli::sig(number_or_nan(field(st, "band_pct")), 3) + "%")
+    << td(cli::sig(number_or_nan(field(st, "noise_pct")), 3) + "%") << "</tr>";
+  t << "<tr><th class='l'>overshoot</th>" << td(cli::sig(number_or_nan(field(st, "overshoot_pct")), 3) + "%")
+    << td(cli::sig(number_or_nan(field(st, "overshoot_pct_p95")), 3) + "%") << "</tr>";
   t << "<tr><th class='l'>repeats, unsettled</th>" << td(std::to_string(st.value("repeats", 0)))
     << td(std::to_string(st.value("unsettled", 0))) << "</tr></table>";
   if (!field(st, "settle_ms").is_number())
@@ -271,14 +252,14 @@ std::string step_figures(const json& w, const json& st, const json& timeseries, 
 
 std::string workload_section(const json& r, const json& w, const json& timeseries, const Kind& k) {
   std::ostringstream s;
-  s << "<h2 id='" << esc(text_of(w, "name")) << "'>" << esc(text_of(w, "name")) << " <small>"
-    << esc(text_of(w, "unit")) << ", kernel " << esc(text_of(w, "kernel")) << ", " << w.value("threads", 0)
+  s << "<h2 id='" << esc(text_or(w, "name")) << "'>" << esc(text_or(w, "name")) << " <small>"
+    << esc(text_or(w, "unit")) << ", kernel " << esc(text_or(w, "kernel")) << ", " << w.value("threads", 0)
     << " threads</small></h2>";
   s << curve_figures(r, w, k);
   const json& hold = field(field(r, "method"), "step_hold_s");
   const double hold_ms = 1e3 * (hold.is_number() ? hold.get<double>() : 1.0);
   for (const auto& st : field(w, "steps"))
-    if (text_of(st, "direction") == "down") s << step_figures(w, st, timeseries, hold_ms);
+    if (text_or(st, "direction") == "down") s << step_figures(w, st, timeseries, hold_ms);
   return s.str();
 }
 
@@ -331,8 +312,8 @@ std::string site_table(const json& site) {
                                                    phase == "co-run" ? "corun" : "alone");
     s << "<tr><th class='l'>" << phase << "</th>" << td(ms_text(field(l, "p50")))
       << td(ms_text(field(l, "p99"))) << td(ms_text(field(l, "p999")))
-      << td(pct(field(l, "slo_attainment"), 4)) << td(cli::si(num_or_nan(h), "H/s"))
-      << td(cli::si(num_or_nan(field(p, "mean")), "W")) << td(cli::si(num_or_nan(field(p, "std")), "W"))
+      << td(pct(field(l, "slo_attainment"), 4)) << td(cli::si(number_or_nan(h), "H/s"))
+      << td(cli::si(number_or_nan(field(p, "mean")), "W")) << td(cli::si(number_or_nan(field(p, "std")), "W"))
       << "</tr>";
   }
   return s.str() + "</table>";
@@ -342,7 +323,7 @@ std::string site_section(const json& site, const Kind& k) {
   const json& co = field(field(site, "series"), "corun");
   const json& alone = field(field(site, "series"), "alone");
   std::ostringstream s;
-  s << "<h2 id='site'>Site: " << esc(text_of(field(site, "front"), "workload", "?"))
+  s << "<h2 id='site'>Site: " << esc(text_or(field(site, "front"), "workload", "?"))
     << " in front, sha256d behind</h2>";
   const html::Axis time{.label = "time", .unit = "s"};
   html::Chart power{
@@ -401,9 +382,9 @@ std::string limiter_rows(const json& r) {
   for (std::size_t i = 0; i < before.size(); ++i) {
     const json& b = before[i];
     const json& a = i < after.size() ? after[i] : json();
-    const std::string unit = text_of(b, "unit");
-    s << "<tr>" << tdl(text_of(b, "name")) << td(cli::si(num_or_nan(field(b, "value")), unit))
-      << td(cli::si(num_or_nan(field(a, "value")), unit)) << tdl(text_of(b, "reason")) << "</tr>";
+    const std::string unit = text_or(b, "unit");
+    s << "<tr>" << tdl(text_or(b, "name")) << td(cli::si(number_or_nan(field(b, "value")), unit))
+      << td(cli::si(number_or_nan(field(a, "value")), unit)) << tdl(text_or(b, "reason")) << "</tr>";
   }
   return s.str() + "</table>";
 }
@@ -416,34 +397,48 @@ std::string disclosure(const json& r) {
     << "<h3>Sensors</h3><div class='wide'><table><tr><th class='l'>sensor</th>"
     << "<th class='l'>kind</th><th>update interval</th><th>primary</th><th class='l'>source</th></tr>";
   for (const auto& p : field(r, "power_source"))
-    s << "<tr>" << tdl(text_of(p, "name")) << tdl(text_of(p, "kind"))
-      << td(cli::si(num_or_nan(field(p, "update_interval_s")), "s"))
-      << td(p.value("primary", false) ? "yes" : "") << tdl(text_of(p, "path")) << "</tr>";
+    s << "<tr>" << tdl(text_or(p, "name")) << tdl(text_or(p, "kind"))
+      << td(cli::si(number_or_nan(field(p, "update_interval_s")), "s"))
+      << td(p.value("primary", false) ? "yes" : "") << tdl(text_or(p, "path")) << "</tr>";
   for (const auto& p : field(r, "power_source_unavailable"))
-    s << "<tr>" << tdl(text_of(p, "name")) << tdl("unavailable") << td("-") << td("")
-      << tdl(text_of(p, "reason")) << "</tr>";
-  s << "</table></div><p>Rule: " << esc(text_of(r, "primary_rule")) << "</p>";
+    s << "<tr>" << tdl(text_or(p, "name")) << tdl("unavailable") << td("-") << td("")
+      << tdl(text_or(p, "reason")) << "</tr>";
+  s << "</table></div><p>Rule: " << esc(text_or(r, "primary_rule")) << "</p>";
   s << "<h3>Limiters before and after the run</h3><div class='wide'>" << limiter_rows(r) << "</div>";
   s << "<h3>Method</h3><div class='wide'>" << kv_table(field(r, "method"))
     << "</div><p>The full method: results/METHOD.md in the joulebench source.</p>";
   s << "<h3>Validity checks</h3><div class='wide'><table><tr><th class='l'>check</th><th>result</th>"
        "<th class='l'>detail</th></tr>";
   for (const auto& c : field(field(r, "validity"), "checks"))
-    s << "<tr>" << tdl(text_of(c, "name")) << "<td class='" << (c.value("ok", false) ? "good'>ok" : "bad'>")
-      << (c.value("ok", false) ? "" : esc(text_of(c, "severity"))) << "</td>" << tdl(text_of(c, "detail"))
+    s << "<tr>" << tdl(text_or(c, "name")) << "<td class='" << (c.value("ok", false) ? "good'>ok" : "bad'>")
+      << (c.value("ok", false) ? "" : esc(text_or(c, "severity"))) << "</td>" << tdl(text_or(c, "detail"))
       << "</tr>";
   return s.str() + "</table></div>";
 }
 
 }  // namespace
 
+html::Series step_throughput(const json& timeseries, const json& workload, const json& step,
+                             const std::string& name, int color) {
+  html::Series l{name, {}, {}, {}, {}, false, false, color};
+  const double level = number_or_nan(field(step, "to_level"));
+  for (const auto& row : timeseries) {
+    if (row[0] == field(workload, "name") && row[1] == field(step, "actuator") &&
+        std::fabs(row[2].get<double>() - level) < 1e-9 && row[4].is_number()) {
+      l.x.push_back(row[3]);
+      l.y.push_back(row[4]);
+    }
+  }
+  return l;
+}
+
 std::string render_report(const json& results, const json& timeseries) {
   const Kind k{results.value("energy_kind", "estimated") != "measured"};
   std::ostringstream s;
   s << html::page_head("joulebench report") << "<h1>joulebench report</h1><p>"
-    << esc(text_of(field(results, "machine"), "cpu", "?")) << " &middot; "
-    << esc(text_of(field(results, "machine"), "hostname")) << " &middot; "
-    << esc(text_of(results, "started_at")) << " &middot; <a href='#disclosure'>disclosure</a></p>";
+    << esc(text_or(field(results, "machine"), "cpu", "?")) << " &middot; "
+    << esc(text_or(field(results, "machine"), "hostname")) << " &middot; "
+    << esc(text_or(results, "started_at")) << " &middot; <a href='#disclosure'>disclosure</a></p>";
   s << banners(results, k);
   if (!field(results, "workloads").empty()) s << headline_table(results, k);  // a site run has none
   for (const auto& w : field(results, "workloads")) s << workload_section(results, w, timeseries, k);
