@@ -264,12 +264,11 @@ int cmd_mine(const std::vector<std::string>& argv) {
     if (c["cycles_per_hash"].is_number())
       std::printf("%.1f cycles/hash at a %.2f GHz core clock (dependent-add, same run)\n",
                   c["cycles_per_hash"].get<double>(), c["core_clock_hz"].get<double>() / 1e9);
-    if (cfg.version_mask)
-      std::printf(
-          "version rolling: mask 0x%08x, %llu versions per nonce (0x%08x .. 0x%08x)\n", *cfg.version_mask,
-          static_cast<unsigned long long>(cfg.versions),
-          version_at(static_cast<std::uint32_t>(cfg.header.version), *cfg.version_mask, 0),
-          version_at(static_cast<std::uint32_t>(cfg.header.version), *cfg.version_mask, cfg.versions - 1));
+    if (const json v = rolling_json(cfg, r); !v.is_null())
+      std::printf("version rolling: mask %s, %llu versions per nonce (%s .. %s)\n",
+                  v["mask"].get<std::string>().c_str(), static_cast<unsigned long long>(cfg.versions),
+                  v["first_version"].get<std::string>().c_str(),
+                  v["last_version"].get<std::string>().c_str());
   }
   return interrupted() ? interrupted_exit_code() : 0;
 }

@@ -10,6 +10,7 @@
 
 #include "joulebench/miner/block_header.hpp"
 #include "joulebench/platform/core_clock.hpp"
+#include "joulebench/platform/stats.hpp"
 
 namespace joulebench::cli {
 namespace {
@@ -32,11 +33,6 @@ void pin_here() {
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   (void)sched_setaffinity(0, sizeof set, &set);
-}
-
-double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(std::lround(q * static_cast<double>(v.size() - 1)))];
 }
 
 }  // namespace
@@ -104,14 +100,16 @@ KernelSpeeds measure_kernel_speeds(int rounds, double slice_ms, int rolled_versi
   KernelSpeeds r;
   r.rounds = rounds;
   r.slice_ms = slice_ms;
-  r.clock_hz = percentile(clocks, 0.5);
-  r.clock_spread_pct = 100 * (percentile(clocks, 0.9) - percentile(clocks, 0.1)) / r.clock_hz;
+  r.clock_hz = platform::percentile(clocks, 50);
+  r.clock_spread_pct =
+      100 * (platform::percentile(clocks, 90) - platform::percentile(clocks, 10)) / r.clock_hz;
   for (auto& x : c) {
-    const double med = percentile(x.seconds_per_hash, 0.5);
+    const double med = platform::percentile(x.seconds_per_hash, 50);
     x.row.hashes_per_second = 1 / med;
     x.row.cycles_per_hash = med * r.clock_hz;
     x.row.spread_pct =
-        100 * (percentile(x.seconds_per_hash, 0.9) - percentile(x.seconds_per_hash, 0.1)) / med;
+        100 * (platform::percentile(x.seconds_per_hash, 90) - platform::percentile(x.seconds_per_hash, 10)) /
+        med;
     r.rows.push_back(x.row);
   }
   return r;

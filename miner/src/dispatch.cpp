@@ -218,16 +218,12 @@ std::size_t VersionRollingScanner::candidates(std::uint64_t v0, int n, std::uint
   return found;
 }
 
-std::vector<RolledHit> VersionRollingScanner::scan(std::uint32_t first, std::uint64_t count) const {
-  if (first + count > (1ull << 32)) {
-    throw std::invalid_argument("nonce range start " + std::to_string(first) + " + count " +
-                                std::to_string(count) + " passes 2^32; shorten the count");
-  }
+std::vector<RolledHit> VersionRollingScanner::confirmed(std::uint32_t first, std::uint64_t count,
+                                                        RolledCandidate* buffer) const {
   std::vector<RolledHit> hits;
-  std::vector<RolledCandidate> buffer(count * detail::kMaxRolledVersions);
   for (std::uint64_t v0 = 0; v0 < versions_; v0 += detail::kMaxRolledVersions) {
     const int n = static_cast<int>(std::min<std::uint64_t>(detail::kMaxRolledVersions, versions_ - v0));
-    const std::size_t k = candidates(v0, n, first, count, buffer.data());
+    const std::size_t k = candidates(v0, n, first, count, buffer);
     for (std::size_t i = 0; i < k; ++i) {
       BlockHeader h = header_;
       h.version = static_cast<std::int32_t>(version(v0 + buffer[i].version_index));
@@ -237,9 +233,17 @@ std::vector<RolledHit> VersionRollingScanner::scan(std::uint32_t first, std::uin
         hits.push_back({static_cast<std::uint32_t>(h.version), h.nonce, digest});
     }
   }
-  std::sort(hits.begin(), hits.end(), [](const RolledHit& a, const RolledHit& b) {
-    return a.version != b.version ? a.version < b.version : a.nonce < b.nonce;
-  });
+  return hits;
+}
+
+std::vector<RolledHit> VersionRollingScanner::scan(std::uint32_t first, std::uint64_t count) const {
+  if (first + count > (1ull << 32)) {
+    throw std::invalid_argument("nonce range start " + std::to_string(first) + " + count " +
+                                std::to_string(count) + " passes 2^32; shorten the count");
+  }
+  std::vector<RolledCandidate> buffer(count * detail::kMaxRolledVersions);
+  std::vector<RolledHit> hits = confirmed(first, count, buffer.data());
+  std::sort(hits.begin(), hits.end(), by_version_then_nonce);
   return hits;
 }
 

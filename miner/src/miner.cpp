@@ -110,24 +110,18 @@ class Miner::Worker {
     if (found_.size() < miner_.config_.keep) found_.push_back(hit);
   }
 
-  // Every version of the roll for these nonces; each candidate confirmed with OpenSSL.
+  // Every version of the roll for these nonces.
   void scan_piece_rolled(std::uint64_t roll, std::uint32_t first, std::uint64_t count) {
     if (!rolling_ || roll != roll_) {
       rolling_.emplace(*miner_.kernel_, miner_.rolled_header(roll), miner_.config_.target,
                        *miner_.config_.version_mask, miner_.config_.versions);
       roll_ = roll;
     }
-    const int group = detail::kMaxRolledVersions;
-    for (std::uint64_t v0 = 0; v0 < rolling_->versions(); v0 += static_cast<std::uint64_t>(group)) {
-      const int n = static_cast<int>(std::min<std::uint64_t>(group, rolling_->versions() - v0));
-      const std::size_t k = rolling_->candidates(v0, n, first, count, rolled_.data());
-      for (std::size_t i = 0; i < k; ++i) {
-        FoundNonce hit{rolled_[i].nonce, {}, miner_.rolled_header(roll)};
-        hit.header.version = static_cast<std::int32_t>(rolling_->version(v0 + rolled_[i].version_index));
-        hit.header.nonce = hit.nonce;
-        hit.hash = block_hash(hit.header);
-        if (hash_meets_target(hit.hash, miner_.config_.target)) keep(hit);
-      }
+    for (const RolledHit& h : rolling_->confirmed(first, count, rolled_.data())) {
+      FoundNonce hit{h.nonce, h.hash, rolling_->header()};
+      hit.header.version = static_cast<std::int32_t>(h.version);
+      hit.header.nonce = h.nonce;
+      keep(hit);
     }
   }
 

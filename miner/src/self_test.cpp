@@ -43,9 +43,7 @@ void expect_same_rolled(const KernelInfo& kernel, const BlockHeader& header, con
     for (std::uint32_t n : NonceScanner(find_kernel("ref"), h, target).scan(first, count))
       expected.push_back({rolling.version(v), n, {}});
   }
-  std::sort(expected.begin(), expected.end(), [](const RolledHit& a, const RolledHit& b) {
-    return a.version != b.version ? a.version < b.version : a.nonce < b.nonce;
-  });
+  std::sort(expected.begin(), expected.end(), by_version_then_nonce);
   const auto got = rolling.scan(first, count);
   bool same = got.size() == expected.size();
   for (std::size_t i = 0; same && i < got.size(); ++i)

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "joulebench/platform/stats.hpp"
+
 namespace joulebench::platform {
 namespace {
 
@@ -48,9 +50,9 @@ double adds_per_second(double seconds) {
 CoreClock measure_core_clock(int samples, double seconds) {
   std::vector<double> hz;
   for (int i = 0; i < std::max(1, samples); ++i) hz.push_back(adds_per_second(seconds));
-  std::sort(hz.begin(), hz.end());
-  const double median = hz[hz.size() / 2];
-  return {median, (hz.back() - hz.front()) / median, static_cast<int>(hz.size())};
+  const double median = percentile(hz, 50);
+  const auto [lo, hi] = std::minmax_element(hz.begin(), hz.end());
+  return {median, (*hi - *lo) / median, static_cast<int>(hz.size())};
 }
 
 }  // namespace joulebench::platform

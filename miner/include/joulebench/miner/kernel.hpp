@@ -100,6 +100,10 @@ struct RolledHit {
   std::uint32_t nonce;
   Hash256 hash;
 };
+/// The order VersionRollingScanner::scan returns hits in: by version, then nonce.
+inline bool by_version_then_nonce(const RolledHit& a, const RolledHit& b) {
+  return a.version != b.version ? a.version < b.version : a.nonce < b.nonce;
+}
 
 /// Scans nonces under several versions of one header (overt AsicBoost): each (version, nonce)
 /// header is one hash; the kernel shares hash 1's block-2 schedule between the versions where it
@@ -114,6 +118,10 @@ class VersionRollingScanner {
   /// Every (version, nonce) with nonce in [first, first + count) that meets the target, by
   /// version then nonce. first + count <= 2^32.
   [[nodiscard]] std::vector<RolledHit> scan(std::uint32_t first, std::uint64_t count) const;
+  /// The hits of every version among these nonces, each confirmed with OpenSSL, in kernel
+  /// order; `buffer` holds count * 16 entries (a caller scanning often keeps one).
+  [[nodiscard]] std::vector<RolledHit> confirmed(std::uint32_t first, std::uint64_t count,
+                                                 RolledCandidate* buffer) const;
   /// Raw kernel candidates of versions [v0, v0 + n) (n <= 16) into out (count * n entries), as
   /// (nonce, version index from v0); for benchmarks.
   std::size_t candidates(std::uint64_t v0, int n, std::uint32_t first, std::uint64_t count,
@@ -123,6 +131,7 @@ class VersionRollingScanner {
     return version_at(static_cast<std::uint32_t>(header_.version), mask_, i);
   }
   [[nodiscard]] const KernelInfo& kernel() const { return *kernel_; }
+  [[nodiscard]] const BlockHeader& header() const { return header_; }
 
  private:
   const KernelInfo* kernel_;
