@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "help.hpp"
+#include "cli/help.hpp"
 #include "test_support.hpp"
 
 namespace joulebench::cli {

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "../power/fake_tree.hpp"
-#include "suite/outputs.hpp"
+#include "results/outputs.hpp"
 #include "test_support.hpp"
 
 namespace joulebench::suite {

@@ -9,11 +9,11 @@
 #include "../power/fake_tree.hpp"
 #include "joulebench/inference/model.hpp"
 #include "joulebench/power/sensor.hpp"
+#include "results/planner.hpp"
 #include "site/analysis.hpp"
 #include "site/budget.hpp"
 #include "site/front.hpp"
 #include "site/stream.hpp"
-#include "suite/planner.hpp"
 
 namespace joulebench::site {
 namespace {

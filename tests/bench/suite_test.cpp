@@ -6,12 +6,13 @@
 #include <thread>
 
 #include "../power/fake_tree.hpp"
-#include "si.hpp"
-#include "suite/chart.hpp"
-#include "suite/fleet.hpp"
-#include "suite/outputs.hpp"
+#include "report/chart.hpp"
+#include "report/pages.hpp"
+#include "results/fleet.hpp"
+#include "results/outputs.hpp"
+#include "results/si.hpp"
+#include "results/validity.hpp"
 #include "suite/progress.hpp"
-#include "suite/validity.hpp"
 #include "test_support.hpp"
 
 namespace joulebench::suite {
@@ -258,7 +259,7 @@ TEST(Merge, FlagsANodeFurtherFromTheMedianThanItsOwnSpreadAndListsInvalidRuns) {
   EXPECT_FALSE(f.nodes[1].workloads[0].outlier);
   EXPECT_TRUE(f.nodes[3].workloads[0].outlier) << f.nodes[3].workloads[0].outlier_note;
   EXPECT_TRUE(f.skipped().empty());
-  const std::string page = f.html();
+  const std::string page = render_fleet(f);
   EXPECT_NE(page.find("(outlier)"), std::string::npos);
   EXPECT_NE(page.find("invalid"), std::string::npos);
 }

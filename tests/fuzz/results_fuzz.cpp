@@ -10,10 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_input.hpp"
-#include "suite/compare.hpp"
-#include "suite/fleet.hpp"
-#include "suite/outputs.hpp"
-#include "suite/validity.hpp"
+#include "report/pages.hpp"
+#include "results/compare.hpp"
+#include "results/fleet.hpp"
+#include "results/outputs.hpp"
+#include "results/validity.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace joulebench;
@@ -29,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)suite::steps_csv(r);
       (void)suite::render_report(r, nlohmann::json::array());
       (void)suite::validity(r);
-      (void)suite::load_fleet({file}).html();
+      (void)suite::render_fleet(suite::load_fleet({file}));
     });
     fuzz::expect_only<std::runtime_error>([&] {
       const auto report = suite::compare_results(r, r, {});

@@ -1,0 +1,34 @@
+// Shared by the commands that touch sensors and caps: discovery from --sysfs-root, the software
+// actuators' listing, the journal check every hardware-touching run starts with, and running a
+// child command with signals forwarded.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "joulebench/power/actuator.hpp"
+#include "joulebench/power/sensor.hpp"
+#include "runtime/caps.hpp"
+
+namespace joulebench::cli {
+
+power::SysfsRoot sysfs_root_from(const Args& a);
+power::DiscoveryOptions discovery_from(const Args& a);
+
+/// The options of every command that runs workloads under a sampler (`run`, `site`): sysfs root,
+/// calibration, threads, pinning and the progress line.
+template <typename Options>
+void read_run_options(const Args& a, Options& o) {
+  o.root = sysfs_root_from(a);
+  if (const auto c = a.get("calibration")) o.calibration = *c;
+  o.threads = a.uint("threads", 1, 4096).value_or(0);
+  o.pin = !a.flag("no-pin");
+  o.progress = !a.flag("no-progress");
+}
+/// Probes for the software actuators (duty, workers) that steer joulebench's own workloads.
+std::vector<power::Probe> software_actuator_probes(std::size_t workers);
+/// Runs argv as a child, forwarding SIGINT/SIGTERM; returns its exit code (128+signal if killed).
+int run_child(const std::vector<std::string>& argv);
+
+}  // namespace joulebench::cli

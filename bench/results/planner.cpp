@@ -1,0 +1,299 @@
+// planner.json from a run, and the allocation `plan` derives from it.
+#include "results/planner.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <stdexcept>
+
+#include "joulebench/power/sysfs.hpp"
+#include "results/outputs.hpp"
+
+namespace joulebench::suite {
+namespace {
+
+using json = nlohmann::json;
+
+json level_json(const json& p) {
+  json j{{"level", field(p, "level")},
+         {"setting", field(p, "setting")},
+         {"throughput_per_s", field(p, "throughput_per_s")},
+         {"watts", field(p, "watts")},
+         {"joules_per_unit", field(field(p, "joules_per_unit"), "gross")},
+         {"throughput_p5", field(field(field(p, "spread"), "throughput_per_s"), "p5")},
+         {"throughput_p95", field(field(field(p, "spread"), "throughput_per_s"), "p95")},
+         {"watts_p5", field(field(field(p, "spread"), "watts"), "p5")},
+         {"watts_p95", field(field(field(p, "spread"), "watts"), "p95")}};
+  if (field(p, "latency_ms").is_object()) j["latency_ms"] = p["latency_ms"];
+  return j;
+}
+
+json actuators_json(const json& w) {
+  std::map<std::string, json> by_name;
+  for (const auto& p : field(w, "curve")) {
+    const std::string a = field(p, "actuator").is_string() ? p["actuator"].get<std::string>() : "?";
+    if (!by_name.count(a))
+      by_name[a] = {{"name", a},
+                    {"unit", field(p, "unit")},
+                    {"levels", json::array()},
+                    {"time_to_throttle", json::array()}};
+    by_name[a]["levels"].push_back(level_json(p));
+  }
+  for (const auto& s : field(w, "steps")) {
+    const std::string a = field(s, "actuator").is_string() ? s["actuator"].get<std::string>() : "?";
+    if (!by_name.count(a) || field(s, "direction") == "watt-target") continue;
+    json& list = by_name[a]["time_to_throttle"];
+    const std::string key = field(s, "direction") == "down" ? "" : "restore_";
+    json* row = nullptr;
+    for (auto& r : list) row = r["to_level"] == field(s, "to_level") ? &r : row;
+    if (row == nullptr) {
+      list.push_back({{"to_level", field(s, "to_level")}});
+      row = &list.back();
+    }
+    for (const char* m : {"react_ms", "t90_ms", "settle_ms"}) (*row)[key + m] = field(s, m);
+  }
+  json out = json::array();
+  for (auto& [name, a] : by_name) {
+    std::sort(a["levels"].begin(), a["levels"].end(),
+              [](const json& x, const json& y) { return x.value("level", 0.0) < y.value("level", 0.0); });
+    out.push_back(a);
+  }
+  return out;
+}
+
+double number(const json& j, const std::string& what) {
+  if (!j.is_number())
+    throw std::invalid_argument("planner.json lacks " + what + " (a run without valid energy?)");
+  return j.get<double>();
+}
+
+// "ffn-b8-fp32" -> "ffn--fp32": runs of one model that differ only in batch.
+std::string model_family(const std::string& name) {
+  static const std::regex batch_token("-b[0-9]+(?=-|$)");
+  return std::regex_replace(name, batch_token, "-");
+}
+
+// By name; else a run of the same model at another batch (the batch model covers the rest).
+const json& find_workload(const json& planner, const std::string& name, const char* unit, const char* role) {
+  for (const auto& w : field(planner, "workloads")) {
+    if (name.empty() ? field(w, "unit") == unit : field(w, "name") == name) return w;
+  }
+  for (const auto& w : field(planner, "workloads")) {
+    if (!name.empty() && field(w, "unit") == unit && field(w, "name").is_string() &&
+        model_family(w["name"]) == model_family(name))
+      return w;
+  }
+  throw std::invalid_argument(std::string("planner.json has no ") + role + " workload" +
+                              (name.empty() ? "" : " '" + name + "'") + "; run `joulebench run` with one");
+}
+
+// The mining level whose extra watts, times the share of time mining runs, fit `available`:
+// linear between measured duty levels (level 0 is idle: no extra watts, no hashes).
+struct BackLevel {
+  double level = 0, rate = 0, extra_watts = 0;
+};
+BackLevel back_level(const json& duty_levels, double idle, double available, double share) {
+  std::vector<std::array<double, 3>> pts{{0, 0, 0}};  // level, throughput, extra watts
+  for (const auto& l : duty_levels) {
+    if (l["watts"].is_number() && l["throughput_per_s"].is_number())
+      pts.push_back(
+          {l["level"].get<double>(), l["throughput_per_s"].get<double>(), l["watts"].get<double>() - idle});
+  }
+  std::sort(pts.begin(), pts.end());
+  if (share <= 0 || available <= 0) return {};
+  BackLevel best;
+  for (std::size_t i = 1; i < pts.size(); ++i) {
+    const auto& [l0, t0, w0] = pts[i - 1];
+    const auto& [l1, t1, w1] = pts[i];
+    if (share * w1 <= available) {
+      best = {l1, t1, w1};
+      continue;
+    }
+    const double f = w1 > w0 ? std::clamp((available / share - w0) / (w1 - w0), 0.0, 1.0) : 0.0;
+    best = {l0 + f * (l1 - l0), t0 + f * (t1 - t0), w0 + f * (w1 - w0)};
+    break;
+  }
+  return best;
+}
+
+// Least squares over (b, b / throughput) of the front's family; one point: all of t is per row.
+BatchTime batch_time(const json& planner, const json& front) {
+  const std::string family =
+      model_family(field(front, "name").is_string() ? front["name"].get<std::string>() : "");
+  std::vector<std::pair<double, double>> pts;
+  BatchTime t;
+  for (const auto& w : field(planner, "workloads")) {
+    if (field(w, "unit") != "inference" || !field(w, "name").is_string() || model_family(w["name"]) != family)
+      continue;
+    const json& thr = field(field(w, "full"), "throughput_per_s");
+    if (!thr.is_number() || thr.get<double>() <= 0 || !field(w, "batch").is_number()) continue;
+    pts.emplace_back(w["batch"].get<double>(), 1.0 / thr.get<double>());  // batches/s -> s per batch
+    t.fitted_from.push_back(w["name"].get<std::string>());
+  }
+  if (pts.empty()) throw std::invalid_argument("planner.json has no throughput for the front " + family);
+  double mb = 0, mt = 0;
+  for (const auto& [b, s] : pts) mb += b / pts.size(), mt += s / pts.size();
+  double sbb = 0, sbt = 0;
+  for (const auto& [b, s] : pts) sbb += (b - mb) * (b - mb), sbt += (b - mb) * (s - mt);
+  if (sbb <= 0) {
+    t.per_row_s = mt / mb;
+    return t;
+  }
+  t.per_row_s = std::max(0.0, sbt / sbb);
+  t.fixed_s = std::max(0.0, mt - t.per_row_s * mb);
+  return t;
+}
+
+// Smallest k with P(Poisson(mean) <= k) >= q.
+int poisson_quantile(double mean, double q, int cap) {
+  double p = std::exp(-mean), sum = p;
+  int k = 0;
+  while (sum < q && k < cap) {
+    ++k;
+    p *= mean / k;
+    sum += p;
+  }
+  return k;
+}
+
+}  // namespace
+
+FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait_s) {
+  FrontLoad f;
+  const double cap = static_cast<double>(std::max(1, max_batch));
+  if (rate * t.at(cap) / cap >= 1.0) {
+    f.overloaded = true;
+    f.busy_share = 1.0;
+    f.mean_batch = cap;
+    return f;
+  }
+  // Fixed point: a batch holds what arrived while the last one ran, plus an idle gap (no arrival
+  // during the last batch: the server waits for one, then `wait_s`).
+  double b = 1, idle = 0;
+  for (int i = 0; i < 100; ++i) {
+    const double run = t.at(b);
+    idle = std::exp(-rate * run) * (1.0 / rate + wait_s);
+    b = std::clamp(rate * (run + idle), 1.0, cap);
+  }
+  f.mean_batch = b;
+  f.busy_share = t.at(b) / (t.at(b) + idle);
+  const int tail = poisson_quantile(rate * t.at(b), 0.99, max_batch);
+  f.p99_ms = 1e3 * (t.at(b) + t.at(std::max(1, tail)) + wait_s);
+  return f;
+}
+
+void label_energy(json& j, const std::string& energy_kind) {
+  if (j.is_array()) {
+    for (auto& e : j) label_energy(e, energy_kind);
+    return;
+  }
+  if (!j.is_object()) return;
+  bool energy = false;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    energy |= it.key().find("watts") != std::string::npos || it.key().find("joules") != std::string::npos;
+    label_energy(it.value(), energy_kind);
+  }
+  if (energy && !j.contains("energy_kind") && !j.contains("kind")) j["energy_kind"] = energy_kind;
+}
+
+json load_planner(const std::string& dir) {
+  const std::filesystem::path p = std::filesystem::is_directory(dir)
+                                      ? std::filesystem::path(dir) / "planner.json"
+                                      : std::filesystem::path(dir);
+  power::FileError e;
+  const auto text = power::read_text(p, &e, 64u << 20);
+  if (!text)
+    throw std::invalid_argument(e.message +
+                                "; give a results directory of `joulebench run` (it writes planner.json)");
+  json j = json::parse(*text, nullptr, false);
+  if (j.is_discarded() || field(j, "schema") != "joulebench-planner/1")
+    throw std::invalid_argument(
+        p.string() + " is not a joulebench-planner/1 document; re-run `joulebench run` with this version");
+  return j;
+}
+
+json planner_from_results(const json& results) {
+  json workloads = json::array();
+  for (const auto& w : field(results, "workloads")) {
+    workloads.push_back({{"name", field(w, "name")},
+                         {"unit", field(w, "unit")},
+                         {"kernel", field(w, "kernel")},
+                         {"batch", field(field(w, "inputs"), "batch")},
+                         {"full",
+                          {{"throughput_per_s", field(w, "throughput_per_s")},
+                           {"watts", field(w, "watts")},
+                           {"joules_per_unit", field(field(w, "joules_per_unit"), "gross")},
+                           {"latency_ms", field(w, "latency_ms")},
+                           {"throughput_p5", field(field(field(w, "spread"), "throughput_per_s"), "p5")},
+                           {"throughput_p95", field(field(field(w, "spread"), "throughput_per_s"), "p95")}}},
+                         {"actuators", actuators_json(w)}});
+  }
+  return {{"schema", "joulebench-planner/1"},
+          {"tool", field(results, "tool")},
+          {"machine",
+           {{"cpu", field(field(results, "machine"), "cpu")},
+            {"cores", field(field(results, "machine"), "cores")}}},
+          {"quick", field(results, "quick")},
+          {"complete", field(results, "complete")},
+          {"verdict", field(field(results, "validity"), "verdict")},
+          {"energy_kind", field(results, "energy_kind")},
+          {"idle_watts", field(field(results, "idle"), "watts")},
+          {"workloads", workloads}};
+}
+
+json plan(const json& planner, const PlanRequest& r) {
+  if (field(planner, "schema") != "joulebench-planner/1")
+    throw std::invalid_argument("not a joulebench-planner/1 document");
+  const double idle = number(field(planner, "idle_watts"), "idle_watts");
+  json out{{"budget_watts", r.budget_watts},
+           {"demand_per_s", r.demand_per_s},
+           {"energy_kind", field(planner, "energy_kind")}};
+  double front_extra = 0, share = 0;
+  if (r.demand_per_s > 0) {
+    const json& f = find_workload(planner, r.front, "inference", "inference (front)");
+    const BatchTime t = batch_time(planner, f);
+    const int max_batch =
+        r.max_batch > 0 ? r.max_batch : (field(f, "batch").is_number() ? f["batch"].get<int>() : 1);
+    const FrontLoad load = front_load(t, r.demand_per_s, max_batch, r.batch_wait_s);
+    const double extra_full = number(field(field(f, "full"), "watts"), "the front's watts") - idle;
+    // The front may get at most what the budget leaves above idle.
+    const double allowed = extra_full > 0 ? std::clamp((r.budget_watts - idle) / extra_full, 0.0, 1.0) : 1.0;
+    const double served = std::min(load.busy_share, allowed);
+    const bool throttled = served < load.busy_share - 1e-9;
+    front_extra = served * extra_full;
+    out["front"] = {
+        {"workload", field(f, "name")},
+        {"batch_time_ms",
+         {{"fixed", 1e3 * t.fixed_s}, {"per_row", 1e3 * t.per_row_s}, {"fitted_from", t.fitted_from}}},
+        {"max_batch", max_batch},
+        {"capacity_per_s", max_batch / t.at(max_batch)},
+        {"mean_batch", load.mean_batch},
+        {"share", load.busy_share},
+        {"served_share", served},
+        {"meets_demand", !throttled && !load.overloaded},
+        {"watts", idle + front_extra},
+        {"predicted_p99_ms", throttled || load.overloaded ? json() : json(load.p99_ms)},
+        {"throttled", throttled}};
+    share = served;
+  }
+  const json& b = find_workload(planner, r.back, "hash", "mining (back)");
+  const json* duty = nullptr;
+  for (const auto& a : field(b, "actuators")) duty = field(a, "name") == "duty" ? &a : duty;
+  if (duty == nullptr) throw std::invalid_argument("planner.json has no duty curve for " + r.back);
+  const BackLevel back =
+      back_level(field(*duty, "levels"), idle, r.budget_watts - idle - front_extra, 1.0 - share);
+  out["back"] = {{"workload", field(b, "name")},
+                 {"duty_level", back.level},
+                 {"units_per_s", (1.0 - share) * back.rate},
+                 {"watts_extra", (1.0 - share) * back.extra_watts}};
+  const double site = idle + front_extra + (1.0 - share) * back.extra_watts;
+  out["site"] = {{"watts", site}, {"within_budget", site <= r.budget_watts + 1e-6}};
+  if (r.value_per_hash) out["value_per_s"] = (1.0 - share) * back.rate * *r.value_per_hash;
+  label_energy(out, out["energy_kind"].is_string() ? out["energy_kind"].get<std::string>() : "unknown");
+  return out;
+}
+
+}  // namespace joulebench::suite
