@@ -11,6 +11,7 @@
 #include "joulebench/platform/topology.hpp"
 #include "joulebench/power/actuator.hpp"
 #include "joulebench/power/sampler.hpp"
+#include "results/estimate.hpp"
 #include "results/json_out.hpp"
 #include "results/si.hpp"
 #include "runtime/signals.hpp"
@@ -24,6 +25,7 @@ json probe_json(const power::Probe& p) {
   json j{{"name", p.name},     {"role", p.role}, {"kind", p.kind},    {"available", p.available},
          {"reason", p.reason}, {"path", p.path}, {"domain", p.domain}};
   if (p.role == "sensor") j["update_interval_s"] = p.update_interval_s;
+  if (p.model) j["estimate"] = suite::estimate_json(*p.model);
   if (p.role == "actuator") {
     j["unit"] = p.unit;
     j["min"] = p.min ? json(*p.min) : json();
@@ -104,6 +106,9 @@ void note_primary(const power::SensorSet& set) {
                  "joulebench: note: no readable power sensor; energy figures are ESTIMATED by a utilisation "
                  "model (%s)\n",
                  set.primary.front()->path().c_str());
+    const power::PowerModel* model = set.primary.front()->model();
+    if (model && model->basis && model->basis->fallback)
+      std::fprintf(stderr, "joulebench: warning: %s\n", model->basis->warning.c_str());
   }
 }
 

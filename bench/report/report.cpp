@@ -406,6 +406,11 @@ std::string disclosure(const json& r) {
     s << "<tr>" << tdl(text_or(p, "name")) << tdl("unavailable") << td("-") << td("")
       << tdl(text_or(p, "reason")) << "</tr>";
   s << "</table></div><p>Rule: " << esc(text_or(r, "primary_rule")) << "</p>";
+  for (const auto& p : field(r, "power_source")) {
+    if (!field(p, "estimate").is_object()) continue;
+    s << "<h3>Estimated model of " << esc(text_or(p, "name")) << "</h3><div class='wide'>"
+      << kv_table(p["estimate"]) << "</div>";
+  }
   s << "<h3>Limiters before and after the run</h3><div class='wide'>" << limiter_rows(r) << "</div>";
   s << "<h3>Method</h3><div class='wide'>" << kv_table(field(r, "method"))
     << "</div><p>The full method: results/METHOD.md in the joulebench source.</p>";

@@ -395,6 +395,25 @@ void print_steps(const json& results) {
   if (no_react) std::printf("react -: the signal never moved 10%% of the way within the hold\n");
 }
 
+/// The coefficient row behind estimated energy, and its warning for a CPU the table lacks.
+void print_estimate_basis(const json& results) {
+  for (const auto& src : field(results, "power_source")) {
+    const json& e = field(src, "estimate");
+    if (field(src, "primary") != true || !e.is_object()) continue;
+    if (text_or(e, "method") == "calibration") {
+      std::printf("model: calibration %s\n", text_or(e, "source").c_str());
+      continue;
+    }
+    std::printf(
+        "model: %s, %s..%s per vCPU x %s vCPUs (SPECpower-derived, CCF); CPU share of the host only\n",
+        text_or(e, "architecture").c_str(),
+        cli::si(number_or_nan(field(e, "min_watts_per_vcpu")), "W").c_str(),
+        cli::si(number_or_nan(field(e, "max_watts_per_vcpu")), "W").c_str(),
+        field(e, "vcpus").is_number() ? field(e, "vcpus").dump().c_str() : "?");
+    if (!text_or(e, "warning").empty()) std::printf("warning: %s\n", text_or(e, "warning").c_str());
+  }
+}
+
 }  // namespace
 
 void print_summary(const json& results) {
@@ -407,6 +426,7 @@ void print_summary(const json& results) {
               kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
               results.value("energy_sensor", "?").c_str(),
               cli::si(number_or_nan(field(field(results, "idle"), "watts")), "W").c_str());
+  print_estimate_basis(results);
   std::printf("%-16s %13s %13s %13s %12s %9s  %s\n", "workload", "work per J", "J/unit gross", "J/unit net",
               "throughput", "power", "kernel");
   for (const auto& w : field(results, "workloads")) {

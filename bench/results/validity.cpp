@@ -102,6 +102,17 @@ void workload(Checks& c, const json& w, const ValidityLimits& l) {
         fmt("%.1f s measured", seconds) + fmt(" (MLPerf Power asks at least %.0f s)", l.min_measured_s));
 }
 
+/// Estimated energy from a CPU the coefficient table does not know rests on a vendor mean.
+void estimate_row(Checks& c, const json& results) {
+  for (const auto& src : field(results, "power_source")) {
+    const json& e = field(src, "estimate");
+    if (field(src, "primary") != true || !e.is_object() || text_or(e, "method") != "coefficients") continue;
+    const bool known = field(e, "fallback") != true;
+    c.add("estimate coefficients", known, "warning",
+          known ? "row " + text_or(e, "architecture") + " for " + text_or(e, "cpu") : text_or(e, "warning"));
+  }
+}
+
 }  // namespace
 
 json validity(const json& results, const ValidityLimits& limits) {
@@ -115,6 +126,7 @@ json validity(const json& results, const ValidityLimits& limits) {
   c.add("energy measured", measured, "warning",
         measured ? "from " + field(results, "energy_sensor").dump()
                  : "ESTIMATED: no power sensor; energy comes from a utilisation model");
+  estimate_row(c, results);
   // A site run has no idle stage: its phases (front alone, back alone, co-run) are its baselines.
   if (!field(results, "site").is_object()) {
     const json& idle = field(results, "idle");

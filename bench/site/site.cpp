@@ -1,5 +1,6 @@
 // The site run: set-up, the three phases on one sampler clock, and the site section.
 #include "site/site.hpp"
+#include "results/estimate.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include "joulebench/miner/miner.hpp"
 #include "joulebench/platform/topology.hpp"
 #include "joulebench/power/controller.hpp"
+#include "joulebench/power/cpu_coefficients.hpp"
 #include "joulebench/power/sampler.hpp"
 #include "results/outputs.hpp"
 #include "results/planner.hpp"
@@ -117,8 +119,7 @@ void set_up(Site& s) {
     s.signal = s.sensors.primary;
   } else {
     // No sensor: the process's own 1 kHz knowledge of which workers run, not /proc/stat's ticks.
-    const auto model = s.o.calibration ? power::load_power_model(*s.o.calibration)
-                                       : power::generic_power_model(platform::topology().cores);
+    const auto model = power::estimated_power_model(s.o.root, s.o.calibration);
     s.activity = power::worker_activity_sensor(
         model, {[&s] { return s.front->busy_workers(); }, [&s] { return s.back_busy(); }},
         platform::topology().cores);
@@ -359,18 +360,22 @@ json results_skeleton(const Site& s) {
 }
 
 json site_skeleton(const Site& s) {
-  return {{"front",
-           {{"workload", s.front_workload->name()},
-            {"max_batch", s.o.max_batch},
-            {"batch_wait_ms", s.o.batch_wait_ms},
-            {"slo_ms", s.o.slo_ms}}},
-          {"back",
-           {{"workload", "sha256d"},
-            {"kernel", s.back->kernel()},
-            {"nonces_per_yield_check", kBackBatch},
-            {"priority", s.o.back_priority ? "background (SCHED_IDLE)" : "normal"}}},
-          {"power", {{"signal", s.signal_name}, {"energy_kind", s.energy_kind}}},
-          {"phases_s", {{"stream", s.d.stream_s}, {"back_alone", s.d.back_s}}}};
+  json site{{"front",
+             {{"workload", s.front_workload->name()},
+              {"max_batch", s.o.max_batch},
+              {"batch_wait_ms", s.o.batch_wait_ms},
+              {"slo_ms", s.o.slo_ms}}},
+            {"back",
+             {{"workload", "sha256d"},
+              {"kernel", s.back->kernel()},
+              {"nonces_per_yield_check", kBackBatch},
+              {"priority", s.o.back_priority ? "background (SCHED_IDLE)" : "normal"}}},
+            {"power", {{"signal", s.signal_name}, {"energy_kind", s.energy_kind}}},
+            {"phases_s", {{"stream", s.d.stream_s}, {"back_alone", s.d.back_s}}}};
+  // Without a sensor the site signal is the coefficient model over its own workers: the same row.
+  if (s.activity && s.activity->model())
+    site["power"]["estimate"] = suite::estimate_json(*s.activity->model());
+  return site;
 }
 
 /// The three phases on one stream: front alone, back alone, then both under the budget.

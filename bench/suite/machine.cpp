@@ -1,5 +1,6 @@
 // Machine and method disclosure for results.json.
 #include "suite/machine.hpp"
+#include "results/estimate.hpp"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -84,6 +85,7 @@ json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors) {
                        {"path", s->path()},
                        {"update_interval_s", std::chrono::duration<double>(s->update_interval()).count()},
                        {"primary", primary}});
+    if (const power::PowerModel* model = s->model()) sources.back()["estimate"] = estimate_json(*model);
   }
   json unavailable = json::array();
   for (const auto& p : sensors.probes) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "joulebench/platform/topology.hpp"
+#include "joulebench/power/cpu_coefficients.hpp"
 #include "joulebench/power/sensor.hpp"
 
 namespace joulebench::power {
@@ -101,6 +102,7 @@ class EstimatedCpuSensor final : public Sensor {
   bool is_counter() const override { return true; }
   std::chrono::microseconds update_interval() const override { return 10ms; }  // USER_HZ ticks
   std::string path() const override { return stat_.string() + " (model: " + model_.source + ")"; }
+  const PowerModel* model() const override { return &model_; }
   SensorReading read() override {
     std::string error;
     const auto now = std::chrono::steady_clock::now();
@@ -144,6 +146,7 @@ class WorkerActivitySensor final : public Sensor {
   std::string path() const override {
     return "this process's running workers (model: " + model_.source + ")";
   }
+  const PowerModel* model() const override { return &model_; }
   SensorReading read() override {
     const auto now = std::chrono::steady_clock::now();
     if (started_) joules_ += watts_ * std::chrono::duration<double>(now - last_).count();
@@ -238,11 +241,6 @@ std::optional<std::uint64_t> WrappingCounter::update(std::uint64_t raw) {
   return total_;
 }
 
-PowerModel generic_power_model(std::size_t cores) {
-  return {10.0 + 0.5 * static_cast<double>(cores), 4.0,
-          "generic default (idle 10 W + 0.5 W/core, 4 W per busy core)"};
-}
-
 PowerModel fit_power_model(const std::vector<std::pair<double, double>>& pts, double* r2) {
   const double n = static_cast<double>(pts.size());
   double sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -264,7 +262,7 @@ PowerModel fit_power_model(const std::vector<std::pair<double, double>>& pts, do
     }
     *r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
   }
-  return {std::max(0.0, intercept), std::max(0.0, slope), "fitted"};
+  return {std::max(0.0, intercept), std::max(0.0, slope), "fitted", std::nullopt};
 }
 
 CpuBusyMeter::CpuBusyMeter(const SysfsRoot& root) : stat_(root("/proc/stat")) { (void)busy_cores(); }
@@ -290,7 +288,7 @@ PowerModel load_power_model(const fs::path& file) {
   try {
     const auto j = nlohmann::json::parse(*text);
     PowerModel m{j.at("idle_watts").get<double>(), j.at("active_watts_per_core").get<double>(),
-                 "calibration " + file.string()};
+                 "calibration " + file.string(), std::nullopt};
     if (!(m.idle_watts >= 0) || !(m.active_watts_per_core >= 0))
       throw std::runtime_error("negative coefficients");
     return m;
@@ -423,12 +421,12 @@ SensorSet discover_sensors(const DiscoveryOptions& options) {
   add(perf_sensors(options.root, set.probes));
   add(hwmon_sensors(options.root, set.probes));
   if (options.nvml) add(nvml_sensors(set.probes));
-  const PowerModel model = options.calibration ? load_power_model(*options.calibration)
-                                               : generic_power_model(platform::topology().cores);
+  const PowerModel model = estimated_power_model(options.root, options.calibration);
   auto estimated = estimated_cpu_sensor(options.root, model);
   std::string error = estimated->read().error;
-  set.probes.push_back(
-      Probe::sensor("estimated:cpu", "estimated", "cpu", estimated->path(), 0.01).because(error));
+  Probe probe = Probe::sensor("estimated:cpu", "estimated", "cpu", estimated->path(), 0.01).because(error);
+  probe.model = model;
+  set.probes.push_back(std::move(probe));
   if (error.empty()) set.sensors.push_back(std::move(estimated));
 
   const PrimarySelection primary = select_primary(set.sensors, options.gpu_in_use);

@@ -190,7 +190,7 @@ TEST(SiteFigures, TimeToGetInsideANewBudget) {
 
 TEST(WorkerActivity, IntegratesTheModelOverRunningWorkers) {
   std::atomic<double> busy{0};
-  auto s = power::worker_activity_sensor({10, 4, "test"}, {[&] { return busy.load(); }}, 2);
+  auto s = power::worker_activity_sensor({10, 4, "test", std::nullopt}, {[&] { return busy.load(); }}, 2);
   EXPECT_EQ(s->name(), "estimated:workers");
   EXPECT_EQ(s->provenance(), power::Provenance::estimated);
   power::Sampler sampler({s.get()}, {});

@@ -364,6 +364,20 @@ TEST(Validity, EachProblemGivesItsVerdict) {
       {"interrupted", [](json& r) { r["complete"] = false; }, "invalid", "run complete"},
       {"quick", [](json& r) { r["quick"] = true; }, "warnings", "full run"},
       {"estimated energy", [](json& r) { r["energy_kind"] = "estimated"; }, "warnings", "energy measured"},
+      {"an estimate from a CPU the coefficient table lacks",
+       [](json& r) {
+         r["power_source"] =
+             json::array({{{"name", "estimated:cpu"},
+                           {"kind", "estimated"},
+                           {"primary", true},
+                           {"estimate",
+                            {{"method", "coefficients"},
+                             {"architecture", "unknown: mean of the 11 GenuineIntel rows"},
+                             {"cpu", "GenuineIntel family 6 model 0x97"},
+                             {"fallback", true},
+                             {"warning", "CPU GenuineIntel family 6 model 0x97 is not in the table"}}}}});
+       },
+       "warnings", "estimate coefficients"},
       {"not steady", [](json& r) { r["workloads"][0]["warmup"]["steady"] = false; }, "warnings",
        "sha256d: warm-up steady"},
       {"a curve point without energy",

@@ -253,7 +253,7 @@ TEST(Estimated, LabelsItselfAndFollowsBusyTime) {
   FakeTree tree;
   tree.write("/proc/stat",
              "cpu  100 0 100 800 0 0 0 0 0 0\ncpu0 50 0 50 400 0 0 0 0\ncpu1 50 0 50 400 0 0 0 0");
-  const PowerModel model{10.0, 5.0, "test"};
+  const PowerModel model{10.0, 5.0, "test", std::nullopt};
   auto s = estimated_cpu_sensor(SysfsRoot(tree.root()), model);
   EXPECT_EQ(s->name(), "estimated:cpu");
   EXPECT_EQ(s->provenance(), Provenance::estimated);

@@ -27,6 +27,27 @@ struct SensorReading {
   std::string error;
 };
 
+/// Where a coefficient model's numbers come from (power/cpu_coefficients.hpp): the table row, its
+/// citation, the vCPU count it is scaled to and what the estimate covers.
+struct EstimateBasis {
+  std::string architecture;  ///< the row used
+  std::string source;        ///< its citation
+  std::string note;          ///< the row's own remark (a proxy says which row it borrows)
+  double min_watts_per_vcpu = 0, max_watts_per_vcpu = 0;
+  std::size_t vcpus = 0;
+  std::string scope, uncertainty;
+  std::string cpu;        ///< the CPU as /proc/cpuinfo describes it
+  bool fallback = false;  ///< the CPU is not in the table: a vendor (or overall) mean
+  std::string warning;    ///< says so, naming the CPU (empty when not a fallback)
+};
+
+/// Coefficients of the estimated model: P = idle + active_per_core * busy cores.
+struct PowerModel {
+  double idle_watts = 0;
+  double active_watts_per_core = 0;
+  std::string source;                  ///< the coefficient row or the calibration file
+  std::optional<EstimateBasis> basis;  ///< set for a coefficient model, empty for a calibration
+};
 class Sensor {
  public:
   virtual ~Sensor() = default;
@@ -41,6 +62,8 @@ class Sensor {
   [[nodiscard]] virtual std::chrono::microseconds update_interval() const = 0;
   /// The file or device it reads, for disclosure.
   [[nodiscard]] virtual std::string path() const { return {}; }
+  /// The model behind an estimated sensor (null for a measured one), for disclosure.
+  [[nodiscard]] virtual const PowerModel* model() const { return nullptr; }
   virtual SensorReading read() = 0;
 };
 
@@ -80,6 +103,7 @@ struct Probe {
   double update_interval_s = 0;
   std::optional<double> min, max, value;  ///< actuators
   std::string unit;                       ///< actuators: "fraction", "workers", "W", "Hz"
+  std::optional<PowerModel> model;        ///< estimated sensors: the model and its basis
 
   static Probe sensor(std::string name, std::string kind, std::string domain, std::string path,
                       double interval_s) {
@@ -111,16 +135,6 @@ struct Probe {
   }
 };
 
-/// Coefficients of the estimated model: P = idle + active_per_core * busy cores.
-struct PowerModel {
-  double idle_watts = 0;
-  double active_watts_per_core = 0;
-  std::string source;  ///< "generic default" or the calibration file
-};
-
-/// The documented generic default for `cores` cores: idle 10 W + 0.5 W per core, 4 W per
-/// busy core (a typical server core under vector load). Labelled estimated everywhere.
-PowerModel generic_power_model(std::size_t cores);
 /// Reads a calibration written by `joulebench calibrate`; throws std::runtime_error naming the
 /// file and the problem.
 PowerModel load_power_model(const std::filesystem::path& file);
