@@ -23,27 +23,47 @@ bool always() { return true; }
 constexpr GemmKernelInfo kKernels[] = {
 #if JOULEBENCH_BUILT_AVX512
     {"gemm_f32_avx512_8x48", "avx512", DType::fp32, 8, 48, 1, "avx512f+avx512bw+avx512vl+avx512dq",
-     has_avx512, detail::gemm_f32_avx512_8x48},
+     has_avx512, detail::gemm_f32_avx512_8x48, 127},
 #endif
 #if JOULEBENCH_BUILT_AVX2
-    {"gemm_f32_avx2_6x16", "avx2", DType::fp32, 6, 16, 1, "avx2+fma", has_avx2, detail::gemm_f32_avx2_6x16},
+    {"gemm_f32_avx2_6x16", "avx2", DType::fp32, 6, 16, 1, "avx2+fma", has_avx2, detail::gemm_f32_avx2_6x16,
+     127},
 #endif
-    {"gemm_f32_portable_4x16", "portable", DType::fp32, 4, 16, 1, "", always, detail::gemm_f32_portable_4x16},
+    {"gemm_f32_portable_4x16", "portable", DType::fp32, 4, 16, 1, "", always, detail::gemm_f32_portable_4x16,
+     127},
 #if JOULEBENCH_BUILT_AVX512_BF16
     {"gemm_bf16_avx512_8x48", "avx512", DType::bf16, 8, 48, 2, "avx512_bf16", has_avx512_bf16,
-     detail::gemm_bf16_avx512_8x48},
+     detail::gemm_bf16_avx512_8x48, 127},
+#endif
+#if JOULEBENCH_BUILT_AVX512
+    // bf16 storage, fp32 math: AVX-512 without AVX512_BF16 (Ice Lake, Cascade Lake).
+    {"gemm_bf16_avx512f_8x48", "avx512f", DType::bf16, 8, 48, 2, "avx512f+avx512bw+avx512vl+avx512dq",
+     has_avx512, detail::gemm_bf16_avx512f_8x48, 127},
+#endif
+#if JOULEBENCH_BUILT_AVX2
+    {"gemm_bf16_avx2_4x16", "avx2", DType::bf16, 4, 16, 2, "avx2+fma", has_avx2, detail::gemm_bf16_avx2_4x16,
+     127},
 #endif
     {"gemm_bf16_portable_4x16", "portable", DType::bf16, 4, 16, 2, "", always,
-     detail::gemm_bf16_portable_4x16},
+     detail::gemm_bf16_portable_4x16, 127},
 #if JOULEBENCH_BUILT_AVX512_VNNI
     {"gemm_s8_avx512vnni_8x48", "avx512", DType::int8, 8, 48, 4, "avx512_vnni", has_avx512_vnni,
-     detail::gemm_s8_avx512vnni_8x48},
+     detail::gemm_s8_avx512vnni_8x48, 127},
 #endif
 #if JOULEBENCH_BUILT_AVXVNNI
     {"gemm_s8_avxvnni_6x16", "avxvnni", DType::int8, 6, 16, 4, "avx_vnni", has_avx_vnni,
-     detail::gemm_s8_avxvnni_6x16},
+     detail::gemm_s8_avxvnni_6x16, 127},
 #endif
-    {"gemm_s8_portable_4x16", "portable", DType::int8, 4, 16, 4, "", always, detail::gemm_s8_portable_4x16},
+// No VNNI: vpmaddubsw + vpmaddwd, 7-bit weights so the s16 pair sums cannot saturate.
+#if JOULEBENCH_BUILT_AVX512
+    {"gemm_s8_avx512bw_8x48", "avx512bw", DType::int8, 8, 48, 4, "avx512f+avx512bw+avx512vl+avx512dq",
+     has_avx512, detail::gemm_s8_avx512bw_8x48, 63},
+#endif
+#if JOULEBENCH_BUILT_AVX2
+    {"gemm_s8_avx2_4x16", "avx2", DType::int8, 4, 16, 4, "avx2", has_avx2, detail::gemm_s8_avx2_4x16, 63},
+#endif
+    {"gemm_s8_portable_4x16", "portable", DType::int8, 4, 16, 4, "", always, detail::gemm_s8_portable_4x16,
+     127},
 };
 
 int round_to(int v, int multiple) { return std::max(multiple, v / multiple * multiple); }

@@ -55,8 +55,12 @@ PackedWeights::PackedWeights(const GemmKernelInfo& kernel, const float* b, int k
 void PackedWeights::pack(const float* b, int ldb, std::span<const float> int8_scales) {
   const int nr = kernel_->nr, ks = kernel_->kstep;
   effective_.assign(static_cast<std::size_t>(k_) * n_, 0.0f);
+  const int wmax = kernel_->s8_weight_max;
   if (kernel_->dtype == DType::int8) {
-    scales_.assign(int8_scales.begin(), int8_scales.end());
+    // Scales are given for the full s8 range; a 7-bit kernel stretches each so the same real range
+    // lands in [-wmax, wmax] (half the resolution, as oneDNN's weight adjustment on such CPUs).
+    const float stretch = 127.0f / static_cast<float>(wmax);
+    for (const float sc : int8_scales) scales_.push_back(sc * stretch);
     colsum_.assign(n_, 0);
   }
   for (int kk = 0; kk < k_; ++kk) {
@@ -77,7 +81,8 @@ void PackedWeights::pack(const float* b, int ldb, std::span<const float> int8_sc
           break;
         }
         case DType::int8: {
-          const float q = std::clamp(std::nearbyint(x / scales_[c]), -127.0f, 127.0f);
+          const float q =
+              std::clamp(std::nearbyint(x / scales_[c]), -static_cast<float>(wmax), static_cast<float>(wmax));
           elem[kk % 4] = static_cast<std::uint8_t>(static_cast<std::int8_t>(q));
           colsum_[c] += static_cast<std::int32_t>(q);
           eff = q;

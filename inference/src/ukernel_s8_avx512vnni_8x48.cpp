@@ -17,29 +17,15 @@ namespace {
 #define JB_UK_PREFETCH 32
 #include "detail/ukernel_avx512.inc"
 
-struct S8Ops {
+struct S8Ops : S32AccIo {
   using Acc = __m512i;
   using In = __m512i;
-  static JB_INLINE __m512i zero() { return _mm512_setzero_si512(); }
   static JB_INLINE __m512i load_b(const std::uint8_t* p) { return _mm512_loadu_si512(p); }
   static JB_INLINE __m512i bcast_a(const std::uint8_t* p) {
     return _mm512_set1_epi32(*reinterpret_cast<const std::int32_t*>(p));
   }
   // vpdpbusd: first operand unsigned (A, u8), second signed (B, s8).
   static JB_INLINE __m512i madd(__m512i acc, __m512i a, __m512i b) { return _mm512_dpbusd_epi32(acc, a, b); }
-  static JB_INLINE __m512i load_acc(const UkernelArgs& p, int r, int v, __mmask16 m) {
-    return _mm512_maskz_loadu_epi32(
-        m, static_cast<const std::int32_t*>(p.acc) + static_cast<std::ptrdiff_t>(r) * p.ld_acc + 16 * v);
-  }
-  static JB_INLINE void store_acc(const UkernelArgs& p, int r, int v, __m512i x, __mmask16 m) {
-    _mm512_mask_storeu_epi32(
-        static_cast<std::int32_t*>(p.acc) + static_cast<std::ptrdiff_t>(r) * p.ld_acc + 16 * v, m, x);
-  }
-  static JB_INLINE __m512 to_float(const UkernelArgs& p, __m512i acc, int v, __mmask16 m) {
-    const __m512i comp = _mm512_maskz_loadu_epi32(m, p.col_comp + 16 * v);
-    return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc, comp)),
-                         _mm512_maskz_loadu_ps(m, p.col_scale + 16 * v));
-  }
 };
 
 }  // namespace

@@ -7,6 +7,8 @@ namespace joulebench::inference::detail {
 
 #if JOULEBENCH_BUILT_AVX512
 void gemm_f32_avx512_8x48(const UkernelArgs& p);
+void gemm_bf16_avx512f_8x48(const UkernelArgs& p);
+void gemm_s8_avx512bw_8x48(const UkernelArgs& p);
 #endif
 #if JOULEBENCH_BUILT_AVX512_BF16
 void gemm_bf16_avx512_8x48(const UkernelArgs& p);
@@ -16,6 +18,8 @@ void gemm_s8_avx512vnni_8x48(const UkernelArgs& p);
 #endif
 #if JOULEBENCH_BUILT_AVX2
 void gemm_f32_avx2_6x16(const UkernelArgs& p);
+void gemm_bf16_avx2_4x16(const UkernelArgs& p);
+void gemm_s8_avx2_4x16(const UkernelArgs& p);
 #endif
 #if JOULEBENCH_BUILT_AVXVNNI
 void gemm_s8_avxvnni_6x16(const UkernelArgs& p);

@@ -36,6 +36,9 @@ struct GemmKernelInfo {
   std::string_view cpu_feature;
   bool (*cpu_supports)();
   void (*run)(const detail::UkernelArgs&);
+  /// int8: the largest |quantized weight|. 127, or 63 for kernels whose s16 intermediate sums
+  /// (vpmaddubsw, no VNNI) would saturate at 2 x 255 x 127: their weights keep 7 bits.
+  int s8_weight_max;
 };
 
 /// Kernels built in, fastest first within each dtype.
