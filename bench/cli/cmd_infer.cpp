@@ -8,6 +8,7 @@
 #include "cli/args.hpp"
 #include "cli/baselines.hpp"
 #include "cli/commands.hpp"
+#include "cli/model_vs_library.hpp"
 #include "cli/timing.hpp"
 #include "joulebench/inference/model.hpp"
 #include "joulebench/platform/preemption.hpp"
@@ -112,37 +113,6 @@ json measure_preemption_json(InferenceWorkload& w, int trials) {
   return {{"trials", trials}, {"p50", stats.p50_ms}, {"p99", stats.p99_ms}, {"max", stats.max_ms}};
 }
 
-json against_onednn(InferenceWorkload& w, int threads, int repeats) {
-  std::string why;
-  auto lib = make_onednn_model(w.model(), threads, why);
-  if (!lib) return {{"name", "onednn"}, {"skipped", why}};
-  Model& model = w.model();
-  const std::vector<float> input = model.sample_input();
-  std::vector<float> ours_out(static_cast<std::size_t>(model.spec().batch) * model.output_width()),
-      lib_out(ours_out.size());
-  GemmContext ctx;
-  platform::WorkerArena arena(static_cast<std::size_t>(threads), true);
-  ctx.arena = &arena;
-  const auto stats = interleaved_rates({[&] { model.forward(input.data(), ours_out.data(), ctx); },
-                                        [&] { lib->forward(input.data(), lib_out.data()); }},
-                                       {1.0, 1.0}, repeats, 0.2);
-  // Both outputs of the same input after the timed rounds; the bound is the model's own (a bf16 or
-  // int8 rounding may flip by one step between two correct implementations and propagate).
-  const BaselineCheck check = check_against(model.spec().dtype, ours_out.data(), lib_out.data(),
-                                            ours_out.size(), model.verify_tolerance());
-  return {{"name", "onednn"},
-          {"implementation", lib->implementation()},
-          {"inferences_per_second", stats[1].median},
-          {"ms_per_inference", 1e3 / stats[1].median},
-          {"ours_inferences_per_second", stats[0].median},
-          {"ours_ms_per_inference", 1e3 / stats[0].median},
-          {"ratio", stats[0].median / stats[1].median},
-          {"verified", check.verified},
-          {"max_rel_err", check.max_rel_err},
-          {"bound", check.bound},
-          {"verify_note", check.note}};
-}
-
 void print_human(const json& out) {
   std::printf("infer %s (%s) %s, kernel %s, %d thread(s), batch %d\n",
               out["model"].get<std::string>().c_str(), out["spec"].get<std::string>().c_str(),
@@ -222,7 +192,7 @@ int cmd_infer(const std::vector<std::string>& argv) {
     out["library_pools"] = library_pools_json();
     if (against == "onednn" && !interrupted()) {
       out["against"].push_back(
-          against_onednn(w, threads, static_cast<int>(a.uint("repeats", 1, 1000).value_or(7))));
+          model_vs_onednn(w.model(), threads, static_cast<int>(a.uint("repeats", 1, 1000).value_or(7)), 0.2));
     }
   }
   if (a.flag("json")) {

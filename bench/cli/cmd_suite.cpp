@@ -8,7 +8,9 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/model_vs_library.hpp"
 #include "cli/power_setup.hpp"
+#include "joulebench/inference/gemm.hpp"
 #include "joulebench/power/sysfs.hpp"
 #include "report/pages.hpp"
 #include "results/compare.hpp"
@@ -17,6 +19,7 @@
 #include "results/outputs.hpp"
 #include "results/si.hpp"
 #include "suite/run.hpp"
+#include "suite/workloads.hpp"
 
 namespace joulebench::cli {
 namespace {
@@ -31,6 +34,20 @@ std::vector<std::string> split(const std::string& s) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
+}
+
+// --kernel names a GEMM kernel every inference workload's dtype has and this CPU runs; checked now,
+// not minutes into the run.
+void check_gemm_kernel(const suite::RunOptions& o) {
+  if (o.gemm_kernel.empty()) return;
+  for (const auto& name : o.workloads.empty() ? suite::default_workloads() : o.workloads) {
+    if (name == "sha256d") continue;
+    try {
+      (void)inference::find_gemm_kernel(suite::workload_spec(name).dtype, o.gemm_kernel);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError("--kernel '" + o.gemm_kernel + "' for workload " + name + ": " + e.what());
+    }
+  }
 }
 
 // Comma-separated workloads, where key=value items belong to the mlp: spec before them:
@@ -98,7 +115,8 @@ void make_room_for_results(const std::filesystem::path& dir, bool force) {
 
 int cmd_run(const std::vector<std::string>& argv) {
   const Args a(argv,
-               {"workloads", "actuators", "levels", "step-to", "out", "sysfs-root", "calibration", "threads"},
+               {"workloads", "actuators", "levels", "step-to", "out", "sysfs-root", "calibration", "threads",
+                "kernel"},
                {"quick", "allow-hw-caps", "no-pin", "no-progress", "force"});
   suite::RunOptions o;
   o.workloads = workload_list(a.get_or("workloads", ""));
@@ -113,6 +131,9 @@ int cmd_run(const std::vector<std::string>& argv) {
   o.allow_hw_caps = a.flag("allow-hw-caps");
   o.out = a.get_or("out", "joulebench-results");
   read_run_options(a, o);
+  o.kernel_vs_library = kernel_vs_library;
+  o.gemm_kernel = a.get_or("kernel", "");
+  check_gemm_kernel(o);
   make_room_for_results(o.out, a.flag("force"));
   try {
     const int code = suite::run_suite(o);

@@ -20,6 +20,8 @@ constexpr CommandHelp kCommands[] = {
   --sysfs-root DIR        read sensors/actuators under DIR instead of / (fake trees in tests)
   --calibration FILE      estimated-power model from `calibrate` (default: a generic model)
   --threads N             workers per workload, default one per core
+  --kernel ISA|NAME       the inference workloads' GEMM kernel (portable, avx2, avx512f, ...),
+                          default the fastest this CPU runs
   --no-pin                do not pin workers to cores
   --no-progress           no live progress line)",
      "joulebench run --quick\n  joulebench run --workloads sha256d,ffn-b32:bf16 --levels 100,50,25 --out "

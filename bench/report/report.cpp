@@ -64,11 +64,19 @@ std::string banners(const json& r, const Kind& k) {
   return s.str();
 }
 
+// "1.02x onednn (brg:avx512_core)", "not compared: why", or "-" (not an inference workload).
+std::string library_text(const json& l) {
+  if (!l.is_object()) return "-";
+  if (!field(l, "ratio").is_number()) return "not compared: " + text_or(l, "reason");
+  return cli::sig(l["ratio"].get<double>(), 3) + "x " + text_or(l, "library") + " (" +
+         text_or(l, "implementation") + ")";
+}
+
 std::string headline_table(const json& r, const Kind& k) {
   std::ostringstream s;
   s << "<div class='wide'><table><tr><th class='l'>workload</th><th>work per J</th><th>J/unit gross</th>"
        "<th>J/unit net of idle</th><th>throughput</th><th>power</th><th>energy</th><th class='l'>kernel, "
-       "threads</th></tr>";
+       "threads</th><th class='l'>kernel vs library</th></tr>";
   for (const auto& w : field(r, "workloads")) {
     if (!field(w, "throughput_per_s").is_number()) continue;
     const std::string u = cli::unit_symbol(text_or(w, "unit", "unit"));
@@ -78,7 +86,8 @@ std::string headline_table(const json& r, const Kind& k) {
       << td(cli::si(number_or_nan(field(field(w, "joules_per_unit"), "net")), "J/" + text_or(w, "unit")))
       << td(cli::si(number_or_nan(field(w, "throughput_per_s")), u + "/s"))
       << td(cli::si(number_or_nan(field(w, "watts")), "W")) << td(k.word())
-      << tdl(text_or(w, "kernel") + ", " + std::to_string(w.value("threads", 0))) << "</tr>";
+      << tdl(text_or(w, "kernel") + ", " + std::to_string(w.value("threads", 0)))
+      << tdl(library_text(field(w, "kernel_vs_library"))) << "</tr>";
   }
   s << "</table></div><p>Idle " << esc(cli::si(number_or_nan(field(field(r, "idle"), "watts")), "W")) << " ("
     << k.word() << "). Net figures subtract idle power (see <a href='#disclosure'>method</a>).</p>";

@@ -5,6 +5,7 @@ namespace joulebench::suite {
 nlohmann::json estimate_json(const power::PowerModel& model) {
   if (!model.basis) {
     return {{"method", "calibration"},
+            {"energy_kind", "estimated"},
             {"source", model.source},
             {"idle_watts", model.idle_watts},
             {"active_watts_per_core", model.active_watts_per_core}};
@@ -12,6 +13,7 @@ nlohmann::json estimate_json(const power::PowerModel& model) {
   const power::EstimateBasis& b = *model.basis;
   nlohmann::json j{
       {"method", "coefficients"},
+      {"energy_kind", "estimated"},
       {"architecture", b.architecture},
       {"source", b.source},
       {"min_watts_per_vcpu", b.min_watts_per_vcpu},

@@ -395,6 +395,23 @@ void print_steps(const json& results) {
   if (no_react) std::printf("react -: the signal never moved 10%% of the way within the hold\n");
 }
 
+/// Whether each inference figure describes the machine or our kernel: ours / the best library.
+void print_kernel_vs_library(const json& results) {
+  for (const auto& w : field(results, "workloads")) {
+    const json& l = field(w, "kernel_vs_library");
+    if (!l.is_object()) continue;
+    const json& ratio = field(l, "ratio");
+    if (ratio.is_number()) {
+      std::printf("%-16s kernel vs library: ours %.2fx %s (%s)%s\n", text_or(w, "name").c_str(),
+                  ratio.get<double>(), text_or(l, "library").c_str(), text_or(l, "implementation").c_str(),
+                  ratio.get<double>() < 0.8 ? ": describes our kernel more than the machine" : "");
+    } else {
+      std::printf("%-16s kernel vs library: not compared (%s)\n", text_or(w, "name").c_str(),
+                  text_or(l, "reason").c_str());
+    }
+  }
+}
+
 /// The coefficient row behind estimated energy, and its warning for a CPU the table lacks.
 void print_estimate_basis(const json& results) {
   for (const auto& src : field(results, "power_source")) {
@@ -440,6 +457,7 @@ void print_summary(const json& results) {
                 cli::si(number_or_nan(field(w, "watts")), "W").c_str(),
                 field(w, "kernel").get<std::string>().c_str(), kind.c_str());
   }
+  print_kernel_vs_library(results);
   print_ladders(results, kind);
   print_steps(results);
 }

@@ -67,6 +67,21 @@ void sampler(Checks& c, const std::string& w, const json& s, const ValidityLimit
             (overhead < -l.overhead_abs_pct ? "; negative: run-to-run noise exceeds the effect)" : ")"));
 }
 
+constexpr const char* kKernelNotMachine = ", the figures describe our kernel more than the machine";
+
+/// Where our kernel is far behind the best library on the same model, a figure describes the kernel.
+void kernel_vs_library(Checks& c, const json& w, const std::string& name, const ValidityLimits& l) {
+  const json& lib = field(w, "kernel_vs_library");
+  if (!lib.is_object()) return;
+  const json& ratio = field(lib, "ratio");
+  const bool ok = !ratio.is_number() || ratio.get<double>() >= l.kernel_vs_library_min;
+  c.add(name + ": kernel vs library", ok, "warning",
+        ratio.is_number() ? fmt("ours %.2fx ", ratio.get<double>()) + text_or(lib, "library") + " (" +
+                                text_or(lib, "implementation") + ")" +
+                                (ok ? "" : fmt(": below %.2fx", l.kernel_vs_library_min) + kKernelNotMachine)
+                          : "not compared: " + text_or(lib, "reason"));
+}
+
 void workload(Checks& c, const json& w, const ValidityLimits& l) {
   const std::string name = field(w, "name").is_string() ? w["name"].get<std::string>() : "?";
   c.add(name + ": warm-up steady", field(field(w, "warmup"), "steady") == true, "warning",
@@ -97,6 +112,7 @@ void workload(Checks& c, const json& w, const ValidityLimits& l) {
   c.add(name + ": caps read back", bad_cap == 0, "warning",
         bad_cap == 0 ? "every cap in force as requested"
                      : std::to_string(bad_cap) + " caps read back differently");
+  kernel_vs_library(c, w, name, l);
   const double seconds = field(w, "measured_seconds").is_number() ? w["measured_seconds"].get<double>() : 0;
   c.add(name + ": measured duration", seconds >= l.min_measured_s, "warning",
         fmt("%.1f s measured", seconds) + fmt(" (MLPerf Power asks at least %.0f s)", l.min_measured_s));

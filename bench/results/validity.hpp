@@ -15,8 +15,9 @@ struct ValidityLimits {
   double sampler_min_hz = 900;                                           ///< of the 1 kHz target
   double sampler_max_gap_ms = 20;
   double sampler_late_pct = 1;
-  double overhead_abs_pct = 1;  ///< results/METHOD.md: under 1%
-  double min_measured_s = 60;   ///< MLPerf Power's minimum per result
+  double overhead_abs_pct = 1;         ///< results/METHOD.md: under 1%
+  double min_measured_s = 60;          ///< MLPerf Power's minimum per result
+  double kernel_vs_library_min = 0.8;  ///< our kernel / the best library on the same model
 };
 
 /// {verdict, checks: [{name, ok, severity, detail}]} for a results document (complete or not).

@@ -109,7 +109,7 @@ void set_up(Site& s) {
       std::make_unique<inference::InferenceWorkload>(spec, nullptr, threads, s.o.pin, cli::interrupt_token());
   // 1024 nonces is ~0.1 ms on one core: the back yields that soon to a batch arriving in front;
   // at background priority its threads never delay the front's threads waking on a shared core.
-  s.back = suite::make_workload("sha256d", threads, s.o.pin, {kBackBatch, s.o.back_priority});
+  s.back = suite::make_workload("sha256d", threads, s.o.pin, {kBackBatch, s.o.back_priority, ""});
   s.front =
       std::make_unique<FrontServer>(*s.front_workload, FrontOptions{s.o.max_batch, s.o.batch_wait_ms / 1e3});
   s.sensors = power::discover_sensors({s.o.root, s.o.calibration, s.o.root.is_real(), false});

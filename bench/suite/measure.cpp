@@ -78,7 +78,7 @@ power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, doubl
 }
 
 Subject::Subject(Run& run, const std::string& name)
-    : workload(make_workload(name, run.o.threads, run.o.pin)),
+    : workload(make_workload(name, run.o.threads, run.o.pin, {.gemm_kernel = run.o.gemm_kernel})),
       sampler(run.sensors.primary, {&workload->counters()}) {
   sampler.start();
   runner = std::jthread([this] { workload->run(stop.get_token()); });

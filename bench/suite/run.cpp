@@ -13,6 +13,7 @@
 #include <numeric>
 #include <thread>
 
+#include "joulebench/inference/model.hpp"
 #include "joulebench/platform/topology.hpp"
 #include "joulebench/power/actuator.hpp"
 #include "results/outputs.hpp"
@@ -48,7 +49,24 @@ std::vector<power::Actuator*> actuators_for(Run& run, platform::Workload& w,
   return out;
 }
 
+/// For an inference workload, our kernels against the best library on its own model, before its
+/// stages start (nothing else runs): null for sha256d, ratio null with the reason when nothing
+/// can be compared.
+json kernel_vs_library(Run& run, const std::string& name) {
+  auto w = make_workload(name, run.o.threads, run.o.pin, {.gemm_kernel = run.o.gemm_kernel});
+  auto* inf = dynamic_cast<inference::InferenceWorkload*>(w.get());
+  if (inf == nullptr) return nullptr;
+  if (!run.o.kernel_vs_library)
+    return {{"library", nullptr},
+            {"implementation", nullptr},
+            {"ratio", nullptr},
+            {"reason", "no comparison library built in (oneDNN was not found when joulebench was built)"}};
+  run.progress.set_stage("kernel vs library", name, inf->unit(), 0);
+  return run.o.kernel_vs_library(inf->model(), static_cast<int>(inf->workers()), run.o.quick);
+}
+
 void characterise(Run& run, const std::string& name) {
+  const json library = kernel_vs_library(run, name);
   json wj{{"name", name}, {"complete", false}};
   Subject s(run, name);
   wj["name"] = s.workload->name();
@@ -57,6 +75,7 @@ void characterise(Run& run, const std::string& name) {
   wj["threads"] = s.workload->workers();
   wj["counts_per_unit"] = s.workload->counts_per_unit();
   wj["inputs"] = workload_inputs(name);
+  if (!library.is_null()) wj["kernel_vs_library"] = library;
   wj["curve"] = json::array();
   wj["steps"] = json::array();
   const auto flush = [&] {

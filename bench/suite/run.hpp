@@ -3,13 +3,23 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "joulebench/power/sysfs.hpp"
 
+namespace joulebench::inference {
+class Model;
+}
+
 namespace joulebench::suite {
+
+/// Our kernels against the best library built in, on one inference workload's model (threads,
+/// quick): workloads[].kernel_vs_library. The CLI supplies it, since the libraries link only there.
+using KernelVsLibrary = std::function<nlohmann::json(inference::Model&, int, bool)>;
 
 /// Durations of each stage; `quick()` is the CI/smoke variant (whole run < 60 s on 2 cores).
 struct Timing {
@@ -48,6 +58,8 @@ struct RunOptions {
   std::size_t threads = 0;
   bool pin = true;
   bool progress = true;
+  KernelVsLibrary kernel_vs_library;  ///< empty: no library built in (recorded as such)
+  std::string gemm_kernel;            ///< --kernel: the inference workloads' GEMM kernel (ISA or name)
 };
 
 /// Runs the suite and writes `out/` (results.json kept valid and marked incomplete throughout,

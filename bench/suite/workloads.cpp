@@ -48,8 +48,10 @@ std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::
     return std::make_unique<miner::Miner>(c);
   }
   const inference::ModelSpec spec = workload_spec(name);
+  const inference::GemmKernelInfo* kernel =
+      behind.gemm_kernel.empty() ? nullptr : &inference::find_gemm_kernel(spec.dtype, behind.gemm_kernel);
   return std::make_unique<inference::InferenceWorkload>(
-      spec, nullptr, threads == 0 ? platform::topology().cores : threads, pin, cli::interrupt_token());
+      spec, kernel, threads == 0 ? platform::topology().cores : threads, pin, cli::interrupt_token());
 }
 
 nlohmann::json workload_inputs(const std::string& name) {

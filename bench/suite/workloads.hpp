@@ -21,6 +21,7 @@ inference::ModelSpec workload_spec(const std::string& name);
 struct BehindOptions {
   std::uint32_t mining_batch = 0;  ///< nonces between throttle checks (0: the miner's default)
   bool background = false;         ///< workers at background priority
+  std::string gemm_kernel;         ///< inference: an ISA or kernel name (empty: the fastest)
 };
 std::unique_ptr<platform::Workload> make_workload(const std::string& name, std::size_t threads, bool pin,
                                                   BehindOptions behind = {});

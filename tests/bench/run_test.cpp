@@ -109,6 +109,20 @@ TEST(RunQuick, EndToEndWritesEveryFileWithLabelledEnergy) {
     }
     EXPECT_GE(duty_depths.size(), 2u) << "steps to several depths";
     EXPECT_TRUE(w.contains("inputs"));
+    // Every inference workload says how our kernel compares with the library on its own model.
+    if (w["unit"] == "inference") {
+      ASSERT_TRUE(w["kernel_vs_library"].is_object()) << w["name"];
+      const json& l = w["kernel_vs_library"];
+      EXPECT_TRUE(l["ratio"].is_number() || l["reason"].is_string()) << l.dump();
+    } else {
+      EXPECT_FALSE(w.contains("kernel_vs_library")) << w["name"];
+    }
+  }
+  // The estimated source names the coefficient row it used.
+  for (const auto& s : j["power_source"]) {
+    if (s["kind"] != "estimated") continue;
+    ASSERT_TRUE(s.contains("estimate")) << s.dump();
+    EXPECT_TRUE(s["estimate"].contains("source")) << s.dump();
   }
   for (const char* f : {"curves.csv", "steps.csv", "steps_timeseries.csv", "report.html"}) {
     EXPECT_GT(std::filesystem::file_size(out / f), 100u) << f;
@@ -172,6 +186,29 @@ TEST(RunQuick, SigintLeavesAParseableIncompleteResult) {
   const json j = load_results(out);
   EXPECT_FALSE(j["complete"].get<bool>());
   EXPECT_TRUE(j["interrupted"].get<bool>());
+  expect_schema_valid(out);
+}
+
+// A run forced onto the portable kernel describes that kernel, not the machine: where a library is
+// built in to show it, the verdict says so.
+TEST(RunQuick, PortableKernelIsFlaggedAgainstTheLibrary) {
+  FakeTree tree;
+  const auto out = tree.root() / "out";
+  const auto r = testing::run_cli(
+      "run --quick --no-progress --workloads ffn-b32 --kernel portable --actuators duty --levels 100,50 "
+      "--step-to 50 --out " +
+      out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json j = load_results(out);
+  const json& l = j["workloads"][0]["kernel_vs_library"];
+  EXPECT_EQ(j["workloads"][0]["kernel"], "gemm_f32_portable_4x16");
+  if (!l["ratio"].is_number()) GTEST_SKIP() << "no library to compare with: " << l["reason"];
+  bool flagged = false;
+  for (const auto& c : j["validity"]["checks"])
+    flagged |= c["name"] == "ffn-b32-fp32: kernel vs library" && c["ok"] == false;
+  EXPECT_LT(l["ratio"].get<double>(), 0.8) << l.dump();
+  EXPECT_TRUE(flagged) << j["validity"].dump(2);
+  EXPECT_NE(r.output.find("describes our kernel more than the machine"), std::string::npos) << r.output;
   expect_schema_valid(out);
 }
 

@@ -364,6 +364,14 @@ TEST(Validity, EachProblemGivesItsVerdict) {
       {"interrupted", [](json& r) { r["complete"] = false; }, "invalid", "run complete"},
       {"quick", [](json& r) { r["quick"] = true; }, "warnings", "full run"},
       {"estimated energy", [](json& r) { r["energy_kind"] = "estimated"; }, "warnings", "energy measured"},
+      {"our kernel far behind the library",
+       [](json& r) {
+         r["workloads"][0]["kernel_vs_library"] = {{"library", "onednn"},
+                                                   {"implementation", "brg:avx512_core"},
+                                                   {"ratio", 0.2},
+                                                   {"reason", nullptr}};
+       },
+       "warnings", "sha256d: kernel vs library"},
       {"an estimate from a CPU the coefficient table lacks",
        [](json& r) {
          r["power_source"] =
