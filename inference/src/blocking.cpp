@@ -162,6 +162,12 @@ bool gemm(const Activations& a, const PackedWeights& b, void* c, int ldc, const 
   // Equal KC blocks: K = 4096 with KC <= 1365 is 4 blocks of 1024, not 3 and a sliver.
   const int kc_max = std::max(1, p.blk.kc / p.k->kstep);
   p.kc_groups = ceil_div(p.kgroups, ceil_div(p.kgroups, kc_max));
+  // Equal NC tiles too: N = 2048 with NC 1536 is two tiles of 1024, not 1536 and a third of it
+  // (measured on Zen 5, fp32 2048^3, 1 thread: +4%).
+  if (ctx.blocking.nc <= 0) {
+    const int nr = p.k->nr;
+    p.blk.nc = ceil_div(ceil_div(p.n, ceil_div(p.n, p.blk.nc)), nr) * nr;
+  }
   // Small batches give few row tiles: split the columns until every thread has a few tiles
   // (unless the caller fixed NC).
   const int threads = ctx.arena != nullptr ? static_cast<int>(ctx.arena->threads()) : 1;
