@@ -40,6 +40,7 @@ struct Bf16WidenOps {
   static JB_INLINE __m256 madd(__m256 acc, const In& a, const In& b) {
     return _mm256_fmadd_ps(a.odd, b.odd, _mm256_fmadd_ps(a.even, b.even, acc));
   }
+  static JB_INLINE __m256 to_float(const UkernelArgs&, __m256 acc, int) { return acc; }
   static void write(const UkernelArgs& p, const float* t, int ld) { write_tile_f32(p, t, ld); }
 };
 

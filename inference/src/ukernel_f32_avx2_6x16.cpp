@@ -22,6 +22,7 @@ struct F32Ops {
     return _mm256_broadcast_ss(reinterpret_cast<const float*>(p));
   }
   static JB_INLINE __m256 madd(__m256 acc, __m256 a, __m256 b) { return _mm256_fmadd_ps(a, b, acc); }
+  static JB_INLINE __m256 to_float(const UkernelArgs&, __m256 acc, int) { return acc; }
   static void write(const UkernelArgs& p, const float* t, int ld) { write_tile_f32(p, t, ld); }
 };
 

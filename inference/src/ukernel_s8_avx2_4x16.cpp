@@ -33,6 +33,10 @@ struct S8MaddubsOps {
     const __m256i pairs = _mm256_maddubs_epi16(a, b);
     return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
   }
+  static JB_INLINE __m256 to_float(const UkernelArgs& p, __m256i acc, int col) {
+    const __m256i comp = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.col_comp + col));
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc, comp)), _mm256_loadu_ps(p.col_scale + col));
+  }
   static void write(const UkernelArgs& p, const std::int32_t* t, int ld) { write_tile_s32(p, t, ld); }
 };
 

@@ -28,6 +28,10 @@ struct S8Ops {
   static JB_INLINE __m256i madd(__m256i acc, __m256i a, __m256i b) {
     return _mm256_dpbusd_avx_epi32(acc, a, b);
   }
+  static JB_INLINE __m256 to_float(const UkernelArgs& p, __m256i acc, int col) {
+    const __m256i comp = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.col_comp + col));
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc, comp)), _mm256_loadu_ps(p.col_scale + col));
+  }
   static void write(const UkernelArgs& p, const std::int32_t* t, int ld) { write_tile_s32(p, t, ld); }
 };
 
