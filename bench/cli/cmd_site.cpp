@@ -53,7 +53,7 @@ int cmd_site(const std::vector<std::string>& argv) {
   const Args a(
       argv,
       {"front", "load", "max-batch", "batch-wait-ms", "slo-ms", "budget", "budget-schedule", "planner",
-       "duration", "seed", "out", "sysfs-root", "calibration", "threads", "back-priority"},
+       "duration", "seed", "out", "sysfs-root", "calibration", "threads", "back-priority", "when-infeasible"},
       {"quick", "no-pin", "no-progress", "force"});
   site::SiteOptions o;
   o.front = a.get_or("front", o.front);
@@ -73,6 +73,11 @@ int cmd_site(const std::vector<std::string>& argv) {
   if (priority != "background" && priority != "normal")
     throw UsageError("--back-priority '" + priority + "' is not one of background, normal");
   o.back_priority = priority == "background";
+  o.when_infeasible = a.get_or("when-infeasible", "budget");
+  if (o.when_infeasible != "budget" && o.when_infeasible != "slo")
+    throw UsageError(
+        "--when-infeasible '" + o.when_infeasible +
+        "' is not one of budget (throttle the front to hold the budget), slo (keep the front whole)");
   try {
     // Everything the user typed is checked before the long set-up starts.
     (void)site::parse_load(o.load);

@@ -36,6 +36,8 @@ constexpr CommandHelp kCommands[] = {
   --planner DIR           compare `plan`'s prediction with what the co-run measured
   --duration S            each stream phase, default 60 (quick 12);  --seed N  default 1
   --back-priority P       background (default, SCHED_IDLE) or normal
+  --when-infeasible P     a budget below the front alone: budget (default: throttle the front,
+                          report the SLO loss) or slo (keep the front whole, report the excess)
   --out DIR               default joulebench-site;  --force, --quick, --threads N, --no-pin,
                           --no-progress, --sysfs-root DIR, --calibration FILE as for run)",
      "joulebench site --quick\n  joulebench site --load poisson:50% --budget 100% --budget-schedule cut.csv "

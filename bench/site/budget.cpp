@@ -65,8 +65,8 @@ double BudgetSchedule::watts_at(double t, double full_load_watts) const {
   return b.watts(full_load_watts);
 }
 
-SiteActuator::SiteActuator(platform::ThrottleState& back, platform::ThrottleState& front)
-    : back_(back), front_(front) {}
+SiteActuator::SiteActuator(platform::ThrottleState& back, platform::ThrottleState& front, bool protect_front)
+    : back_(back), front_(front), protect_front_(protect_front) {}
 
 double SiteActuator::value() const {
   std::lock_guard lock(mutex_);
@@ -74,10 +74,14 @@ double SiteActuator::value() const {
 }
 
 power::CapResult SiteActuator::set(double position) {
-  const double p = std::clamp(position, 0.0, 1.0);
+  const double p = std::clamp(position, protect_front_ ? 0.5 : 0.0, 1.0);
+  bool engaged;
   {
     std::lock_guard lock(mutex_);
     position_ = p;
+    if (p < 0.5 - kFrontHysteresis) front_engaged_ = true;
+    if (p >= 0.5) front_engaged_ = false;
+    engaged = front_engaged_;
   }
   const double back = std::clamp((p - 0.5) / 0.5, 0.0, 1.0);
   if (back < 0.02) {
@@ -86,11 +90,17 @@ power::CapResult SiteActuator::set(double position) {
     back_.set_active_workers(back_.workers());
     back_.set_run_fraction(back);
   }
-  front_.set_run_fraction(p >= 0.5 ? 1.0 : std::max(0.05, p / 0.5));
+  front_.set_run_fraction(engaged ? std::max(0.05, p / 0.5) : 1.0);
   return {position, p, {}};
 }
 
-void SiteActuator::restore() { set(1.0); }
+void SiteActuator::restore() {
+  {
+    std::lock_guard lock(mutex_);
+    front_engaged_ = false;
+  }
+  set(1.0);
+}
 
 double SiteActuator::back_level() const {
   const double p = value();
@@ -98,8 +108,8 @@ double SiteActuator::back_level() const {
 }
 
 double SiteActuator::front_duty() const {
-  const double p = value();
-  return p >= 0.5 ? 1.0 : std::max(0.05, p / 0.5);
+  std::lock_guard lock(mutex_);
+  return front_engaged_ ? std::max(0.05, position_ / 0.5) : 1.0;
 }
 
 }  // namespace joulebench::site

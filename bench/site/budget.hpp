@@ -39,10 +39,14 @@ class BudgetSchedule {
 
 /// One position for the whole site, 0..1: from 1 down to 0.5 the back's duty goes from full to
 /// stopped with the front untouched; below 0.5 the back stays stopped and the front's duty
-/// cycle goes down to 5%. A PI law on this one actuator steers both workloads.
+/// cycle goes down to 5%. A PI law on this one actuator steers both workloads. The front is
+/// throttled only once the position falls below 0.5 - kFrontHysteresis and released at 0.5, so
+/// noise around the hand-over does not chatter between the two; with `protect_front` (the
+/// `slo` policy) it is never throttled.
 class SiteActuator final : public power::Actuator {
  public:
-  SiteActuator(platform::ThrottleState& back, platform::ThrottleState& front);
+  static constexpr double kFrontHysteresis = 0.05;
+  SiteActuator(platform::ThrottleState& back, platform::ThrottleState& front, bool protect_front = false);
   [[nodiscard]] std::string name() const override { return "site"; }
   [[nodiscard]] std::string unit() const override { return "fraction"; }
   [[nodiscard]] bool hardware() const override { return false; }
@@ -58,8 +62,10 @@ class SiteActuator final : public power::Actuator {
  private:
   platform::ThrottleState& back_;
   platform::ThrottleState& front_;
+  bool protect_front_;
   mutable std::mutex mutex_;
   double position_ = 1;
+  bool front_engaged_ = false;  ///< the front's duty follows the position (below the hand-over)
 };
 
 }  // namespace joulebench::site

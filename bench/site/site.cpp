@@ -65,6 +65,7 @@ struct Site {
   std::stop_source back_stop;
   std::jthread back_runner;
   json results;
+  double control_margin = 0;  ///< watts the controller holds below the budget (2 sigma of the noise)
 
   [[nodiscard]] double back_busy() const {
     if (!back_running.load()) return 0;
@@ -180,13 +181,13 @@ Phase stream_phase(Site& s, const std::vector<double>& arrivals, bool with_back,
   p.t0 = s.sampler->now();
   const auto start = clock::now();
   const double busy0 = s.front->busy_seconds();
-  if (controller) controller->start(budget->watts_at(0, full_load));
+  if (controller) controller->start(budget->watts_at(0, full_load) - s.control_margin);
   // The budget follows its schedule; the run ends at the phase length plus a grace for the last batch.
   std::jthread timer([&](std::stop_token done) {
     while (!done.stop_requested()) {
       const double t = std::chrono::duration<double>(clock::now() - start).count();
       if (controller) {
-        controller->set_target(budget->watts_at(t, full_load));
+        controller->set_target(budget->watts_at(t, full_load) - s.control_margin);
         history.push_back(
             {t, budget->watts_at(t, full_load), actuator->back_level(), actuator->front_duty()});
       }
@@ -378,6 +379,40 @@ json site_skeleton(const Site& s) {
   return site;
 }
 
+/// Before the co-run: can each phase of the budget be held with the front whole? The front alone
+/// at the offered load (plus the controller's margin, 2 sigma of its 100 ms bins) against the
+/// budget; printed, and recorded with the policy that applies when it cannot.
+json feasibility(const Site& s, const BudgetSchedule& budget, double full_load, double front_alone,
+                 double sigma) {
+  json phases = json::array();
+  bool all = true;
+  std::vector<double> starts{0.0};
+  for (const auto& c : budget.changes()) starts.push_back(c.first);
+  for (const double t : starts) {
+    const double w = budget.watts_at(t, full_load);
+    const bool ok = front_alone + 2 * sigma <= w;
+    all = all && ok;
+    phases.push_back({{"from_s", t}, {"budget_watts", w}, {"feasible", ok}});
+  }
+  const double start_w = budget.watts_at(0, full_load);
+  if (!all) {
+    std::printf(
+        "site: a budget phase is below what the front alone draws at this load (%.3g W + %.2g W margin):"
+        " infeasible without touching the front; policy %s: %s\n",
+        front_alone, 2 * sigma, s.o.when_infeasible.c_str(),
+        s.o.when_infeasible == "slo" ? "the front stays whole and the excess energy is reported"
+                                     : "the front is throttled to hold the budget and the SLO loss reported");
+  }
+  return {{"front_alone_watts", front_alone},
+          {"noise_watts", sigma},
+          {"margin_watts", 2 * sigma},
+          {"budget_watts", start_w},
+          {"feasible", all},
+          {"policy", s.o.when_infeasible},
+          {"phases", phases},
+          {"energy_kind", s.energy_kind}};
+}
+
 /// The three phases on one stream: front alone, back alone, then both under the budget.
 struct Phases {
   Phase alone, co;
@@ -400,9 +435,26 @@ Phases run_phases(Site& s, const std::vector<double>& arrivals, const BudgetSche
   s.stop_back();
   site["power"]["back_alone"] =
       power_stats(power_bins(*s.sampler, s.signal.size(), p.back_t0, p.back_t1, kBinS), {}, kBinS);
-  SiteActuator actuator(s.back->throttle(), s.front_workload->throttle());
+  const json noise =
+      power_stats(power_bins(*s.sampler, s.signal.size(), p.alone.t0, p.alone.t1, kBinS), {}, kBinS);
+  const double front_alone = s.watts(p.alone.t0, p.alone.t1);
+  const double sigma = noise["std"].is_number() ? noise["std"].get<double>() : 0.0;
+  s.control_margin = 2 * sigma;
+  if (budget) site["feasibility"] = feasibility(s, *budget, full_load, front_alone, sigma);
+  SiteActuator actuator(s.back->throttle(), s.front_workload->throttle(), s.o.when_infeasible == "slo");
   s.progress.set_stage(budget ? "co-run under budget" : "co-run", "front + back", "");
-  p.pi = site_gains(full_load, s.watts(p.alone.t0, p.alone.t1));
+  p.pi = site_gains(full_load, front_alone);
+  // Errors inside the noise of a 100 ms bin are noise: the loop holds instead of chasing them; and
+  // the integral is no faster than the slowest sensor in the signal lets it see (pi_for_plant).
+  if (budget) {
+    double lag = 0;
+    for (const auto* sensor : s.signal)
+      lag = std::max(lag, std::chrono::duration<double>(sensor->update_interval()).count());
+    const power::PiConfig plant =
+        power::pi_for_plant(lag, sigma / std::max(1e-9, budget->watts_at(0, full_load)));
+    p.pi.ki = std::min(p.pi.ki, plant.ki);
+    p.pi.dead_band = plant.dead_band;
+  }
   p.co = stream_phase(s, arrivals, true, budget, full_load, &actuator, p.pi, p.history);
   s.progress.finish();
   return p;
@@ -429,6 +481,37 @@ void record_front_and_back(const Site& s, const Phases& p, json& site) {
       alone_rate > 0 && spare > 0 ? json(co_rate / (alone_rate * spare)) : json();
 }
 
+/// Adherence per phase of the budget schedule (a run without one is one phase): the share of
+/// 100 ms bins over the budget, the joules over it, and the band the controller held below it.
+json budget_phases(const Site& s, const std::vector<double>& watts, const std::vector<double>& budget_w,
+                   const BudgetSchedule& budget) {
+  std::vector<double> starts{0.0};
+  for (const auto& c : budget.changes()) starts.push_back(c.first);
+  json phases = json::array();
+  for (std::size_t k = 0; k < starts.size(); ++k) {
+    const double from = starts[k], to = k + 1 < starts.size() ? starts[k + 1] : INFINITY;
+    double over = 0, joules = 0, sum = 0, n = 0;
+    for (std::size_t i = 0; i < watts.size() && i < budget_w.size(); ++i) {
+      const double t = (static_cast<double>(i) + 0.5) * kBinS;
+      if (t < from || t >= to) continue;
+      n += 1;
+      sum += watts[i];
+      if (watts[i] > budget_w[i]) over += 1, joules += (watts[i] - budget_w[i]) * kBinS;
+    }
+    phases.push_back(
+        {{"from_s", from},
+         {"to_s", std::isfinite(to) ? json(to) : json(static_cast<double>(watts.size()) * kBinS)},
+         {"budget_watts", n > 0 ? json(budget_w[static_cast<std::size_t>(from / kBinS)]) : json()},
+         {"bins", n},
+         {"mean_watts", n > 0 ? json(sum / n) : json()},
+         {"over_budget_fraction", n > 0 ? json(over / n) : json()},
+         {"over_budget_joules", joules},
+         {"band_watts", s.control_margin},
+         {"energy_kind", s.energy_kind}});
+  }
+  return phases;
+}
+
 void record_power(const Site& s, const Phases& p, const BudgetSchedule* budget, double full_load,
                   json& site) {
   const Phase &alone = p.alone, &co = p.co;
@@ -437,6 +520,7 @@ void record_power(const Site& s, const Phases& p, const BudgetSchedule* budget, 
   for (std::size_t i = 0; i < co_watts.size() && budget; ++i)
     co_budget.push_back(budget->watts_at((i + 0.5) * kBinS, full_load));
   site["power"]["corun"] = power_stats(co_watts, co_budget, kBinS);
+  if (budget) site["power"]["phases"] = budget_phases(s, co_watts, co_budget, *budget);
   site["power"]["front_alone"] =
       power_stats(power_bins(*s.sampler, s.signal.size(), alone.t0, alone.t1, kBinS), {}, kBinS);
   // With a schedule, the budget's own steps are not the site's swings: std before the first change.
@@ -454,6 +538,19 @@ void record_power(const Site& s, const Phases& p, const BudgetSchedule* budget, 
                     {"corun", series_json(s, co, budget, full_load)}};
 }
 
+/// The site position's standard deviation over the second half of the co-run (back level plus
+/// front duty, 0..2): the amplitude of any limit cycle once the loop has settled.
+double settled_position_std(const json& history) {
+  std::vector<double> pos;
+  for (std::size_t i = history.size() / 2; i < history.size(); ++i)
+    pos.push_back(history[i][2].get<double>() + history[i][3].get<double>());
+  if (pos.size() < 2) return 0;
+  double mean = 0, var = 0;
+  for (double x : pos) mean += x / static_cast<double>(pos.size());
+  for (double x : pos) var += (x - mean) * (x - mean) / static_cast<double>(pos.size() - 1);
+  return std::sqrt(var);
+}
+
 void record_budget(Site& s, const Phases& p, const BudgetSchedule& budget, double full_load, json& site) {
   site["power"]["budget"] = {{"base", s.o.budget.value_or("100%")},
                              {"schedule", s.o.schedule.value_or("")},
@@ -465,6 +562,12 @@ void record_budget(Site& s, const Phases& p, const BudgetSchedule& budget, doubl
       {"kp", p.pi.kp},
       {"ki", p.pi.ki},
       {"period_s", p.pi.period_s},
+      {"dead_band", p.pi.dead_band},
+      {"target_margin_watts", s.control_margin},
+      {"settled_position_std", settled_position_std(p.history)},
+      {"target_note",
+       "the controller holds budget - 2 sigma of the front-alone 100 ms bins and ignores errors within "
+       "1 sigma (dead band), so noise neither pushes bins over the budget nor drives a limit cycle"},
       {"gain_note",
        "the PI defaults (tuned for an actuator spanning the whole power range) scaled by "
        "full-load / (the back's span x 2): the back moves only the power the front leaves"},

@@ -31,6 +31,9 @@ struct SiteOptions {
   std::size_t threads = 0;
   bool pin = true;
   bool back_priority = true;  ///< the back's workers at background priority (SCHED_IDLE)
+  /// A budget the front alone exceeds: "budget" (the grid's obligation: throttle the front, report
+  /// the SLO loss) or "slo" (keep the front whole, report the excess energy).
+  std::string when_infeasible = "budget";
   bool progress = true;
 };
 

@@ -6,6 +6,13 @@
 
 namespace joulebench::power {
 
+PiConfig pi_for_plant(double lag_s, double noise_fraction) {
+  PiConfig c;
+  if (lag_s > 0) c.ki = std::min(c.ki, 0.3 / lag_s);
+  c.dead_band = std::max(0.0, noise_fraction);
+  return c;
+}
+
 PiController::PiController(PiConfig config, double initial_output)
     : config_(config), integral_(initial_output), output_(initial_output) {}
 
@@ -17,6 +24,7 @@ void PiController::reset(double output) {
 double PiController::update(double target, double measured, double dt) {
   if (!(target > 0) || !(dt > 0) || !std::isfinite(measured)) return output_;
   const double error = (target - measured) / target;
+  if (std::fabs(error) <= config_.dead_band) return output_;
   const double candidate = integral_ + config_.ki * error * dt;
   const double unclamped = candidate + config_.kp * error;
   // Anti-windup: keep integrating only if that does not push further into a saturated limit.

@@ -281,6 +281,17 @@ TEST(SiteQuick, WritesTheSiteSectionWithBudgetStepsAndPlanCheck) {
       site["budget_steps"][0]["to_watts"].get<double>() / site["budget_steps"][0]["from_watts"].get<double>(),
       0.6, 1e-9);
   for (const auto& step : site["budget_steps"]) EXPECT_TRUE(step.contains("time_to_within_ms"));
+  // Feasibility is judged before the co-run, per budget phase, with the policy that applies.
+  for (const char* k : {"front_alone_watts", "budget_watts", "feasible", "policy", "margin_watts"})
+    EXPECT_TRUE(site["feasibility"].contains(k)) << k;
+  EXPECT_EQ(site["feasibility"]["policy"], "budget");
+  EXPECT_EQ(site["feasibility"]["phases"].size(), 3u);
+  // Adherence per phase of the schedule, with the band the controller held.
+  ASSERT_EQ(site["power"]["phases"].size(), 3u);
+  for (const auto& ph : site["power"]["phases"])
+    for (const char* k : {"over_budget_fraction", "over_budget_joules", "band_watts", "budget_watts"})
+      EXPECT_TRUE(ph.contains(k)) << k;
+  EXPECT_TRUE(site["controller"]["settled_position_std"].is_number());
   EXPECT_EQ(site["plan"]["predicted"]["front"]["batch_time_ms"]["fitted_from"].size(), 2u);
   EXPECT_TRUE(site["plan"]["error_pct"].contains("site_watts"));
   expect_labelled(j, "results");

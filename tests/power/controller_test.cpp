@@ -97,6 +97,112 @@ TEST(PiController, RateLimitBoundsEachStep) {
   EXPECT_NEAR(pi.update(10, 100, 0.05), 0.95, 1e-9);
 }
 
+// A budget held on a noisy plant as the site holds it: the target 2 sigma of the 100 ms bins below
+// the budget, a dead band of 1 sigma. The plant: P = idle + span * u through a first-order lag,
+// plus per-millisecond noise (bursty work) and a slow wander; the sensor averages the last
+// `avg_s` (RAPL-like 1 ms, NVML-like 100 ms, a wall meter's 1 s), simulated at 1 ms steps.
+struct BudgetRun {
+  double settle_s = -1;      // first time after which the 1 s mean stays within 5% of the target
+  double over_fraction = 0;  // share of 100 ms bins of true power over the budget, after settling
+  double settled_u_std = 0;  // the output's spread over the last half: a limit cycle's amplitude
+};
+
+BudgetRun hold_budget(double tau, double avg_s, double budget, double seconds = 30) {
+  const double idle = 20, span = 100, dt = 1e-3;
+  std::mt19937 rng(11);
+  std::normal_distribution<double> white(0.0, 0.30), slow(0.0, 0.001);
+  double p = idle + span, wander = 0, u = 1.0;
+  std::deque<double> window;
+  double window_sum = 0;
+  const auto step = [&](double target_u) {
+    wander = 0.995 * wander + slow(rng);
+    p += (idle + span * target_u - p) * (1 - std::exp(-dt / tau));
+    const double inst = p * (1 + white(rng) + wander);
+    window.push_back(inst);
+    window_sum += inst;
+    // The controller reads energy over its period (recent_watts), or the sensor's own longer average.
+    while (window.size() > static_cast<std::size_t>(std::lround(std::max(avg_s, PiConfig{}.period_s) / dt)))
+      window_sum -= window.front(), window.pop_front();
+    return inst;
+  };
+  // Open loop at full power first: the noise of 100 ms bins, as the site measures it front-alone.
+  std::vector<double> bins;
+  double acc = 0;
+  for (int i = 1; i <= 3000; ++i) {
+    acc += step(1.0);
+    if (i % 100 == 0) bins.push_back(acc / 100), acc = 0;
+  }
+  double mean = 0, var = 0;
+  for (double b : bins) mean += b / static_cast<double>(bins.size());
+  for (double b : bins) var += (b - mean) * (b - mean) / static_cast<double>(bins.size() - 1);
+  const double sigma = std::sqrt(var), target = budget - 2 * sigma;
+  PiController pi(pi_for_plant(tau + avg_s / 2, sigma / budget), 1.0);
+  const double period = PiConfig{}.period_s;
+  BudgetRun r;
+  std::vector<double> us, true_bins, sec;
+  double bin = 0, second = 0;
+  const int steps = static_cast<int>(seconds / dt), per_period = static_cast<int>(period / dt);
+  for (int i = 1; i <= steps; ++i) {
+    const double inst = step(u);
+    bin += inst, second += inst;
+    if (i % per_period == 0) u = pi.update(target, window_sum / static_cast<double>(window.size()), period);
+    if (i % 100 == 0) true_bins.push_back(bin / 100), bin = 0, us.push_back(u);
+    if (i % 1000 == 0) {
+      const bool inside = std::fabs(second / 1000 - target) <= 0.05 * target;
+      if (!inside) r.settle_s = -1;
+      if (inside && r.settle_s < 0) r.settle_s = i * dt;
+      second = 0;
+    }
+  }
+  double over = 0, n = 0;
+  for (std::size_t k = 0; k < true_bins.size(); ++k) {
+    if (r.settle_s < 0 || (static_cast<double>(k) + 1) * 0.1 <= r.settle_s) continue;
+    n += 1, over += true_bins[k] > budget ? 1 : 0;
+  }
+  r.over_fraction = n > 0 ? over / n : 1;
+  double um = 0, uv = 0;
+  const std::size_t half = us.size() / 2;
+  for (std::size_t k = half; k < us.size(); ++k) um += us[k] / static_cast<double>(us.size() - half);
+  for (std::size_t k = half; k < us.size(); ++k)
+    uv += (us[k] - um) * (us[k] - um) / static_cast<double>(us.size() - half);
+  r.settled_u_std = std::sqrt(uv);
+  return r;
+}
+
+struct PlantCase {
+  const char* name;
+  double tau, avg_s;
+};
+
+TEST(BudgetControl, HoldsAFeasibleBudgetWithoutLimitCycleOnEachSensorKind) {
+  for (const PlantCase c :
+       {PlantCase{"RAPL-like (1 ms)", 0.05, 0.001}, PlantCase{"NVML-like (100 ms)", 0.2, 0.1},
+        PlantCase{"wall meter (1 s averaging)", 0.2, 1.0}}) {
+    const BudgetRun r = hold_budget(c.tau, c.avg_s, 80.0);
+    const double lag = c.tau + c.avg_s / 2;
+    EXPECT_GE(r.settle_s, 0) << c.name;
+    // Settling is judged on 1 s means; the loop's own integral time is 1 / ki <= 1 s at the defaults
+    // (the rate limit adds about 0.2 s for this 40% step); then ten of the plant's lags.
+    EXPECT_LE(r.settle_s, 3.0 + 10 * lag) << c.name;
+    ::testing::Test::RecordProperty(std::string(c.name) + " settle_s / over / u_std",
+                                    std::to_string(r.settle_s) + " / " + std::to_string(r.over_fraction) +
+                                        " / " + std::to_string(r.settled_u_std));
+    EXPECT_LE(r.over_fraction, 0.05) << c.name;
+    EXPECT_LE(r.settled_u_std, 0.03) << c.name << ": the output keeps moving after settling";
+  }
+}
+
+TEST(BudgetControl, GainsFollowThePlantsLagAndNoise) {
+  EXPECT_DOUBLE_EQ(pi_for_plant(0.05, 0.02).ki, PiConfig{}.ki);  // fast plant: the defaults
+  EXPECT_NEAR(pi_for_plant(0.6, 0.02).ki, 0.5, 1e-12);           // slow: ki x lag = 0.3
+  EXPECT_DOUBLE_EQ(pi_for_plant(0.6, 0.02).dead_band, 0.02);
+  PiConfig band;
+  band.dead_band = 0.05;
+  PiController pi(band, 0.7);
+  EXPECT_DOUBLE_EQ(pi.update(100, 97, 0.05), 0.7);  // inside the band: held
+  EXPECT_LT(pi.update(100, 110, 0.05), 0.7);        // outside: moves
+}
+
 }  // namespace
 }  // namespace joulebench::power
 

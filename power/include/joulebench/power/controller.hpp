@@ -25,7 +25,16 @@ struct PiConfig {
   double ki = 1.0;              ///< per second per unit of normalised error
   double period_s = 0.05;       ///< control period
   double max_step_per_s = 2.0;  ///< rate limit, fraction of range per second
+  /// Normalised errors within +-dead_band change nothing (output and integral held): set from the
+  /// measured noise, so the loop does not chase it into a limit cycle. 0: none.
+  double dead_band = 0;
 };
+
+/// Gains for a plant whose measured power lags the actuator by `lag_s` (its time constant plus
+/// half the sensor's averaging window) and whose 100 ms power bins scatter by `noise_fraction` of
+/// the target: the defaults, the integral slowed so that ki x lag stays at most 0.3 (the loop
+/// cannot outrun what it sees), and a dead band at the noise.
+PiConfig pi_for_plant(double lag_s, double noise_fraction);
 
 class PiController {
  public:
