@@ -22,10 +22,13 @@ double signal_window_s(const power::Actuator& a) {
   return 0.005;
 }
 
+// Settling is judged on a moving median of three signal windows: the level, not its ripple.
 power::StepMetrics step_of(const power::Series& series, double window, double t_cmd, double t_end) {
   std::vector<double> t, v;
   power::rate_series(series.t, series.v, window, t, v);
-  return power::analyze_step(t, v, t_cmd, t_end);
+  power::StepOptions o;
+  o.settle_median_s = 3 * window;
+  return power::analyze_step(t, v, t_cmd, t_end, o);
 }
 
 // Median and p95 of a metric over the repeats; null when no repeat has it.
@@ -40,7 +43,7 @@ void aggregate(json& j, const std::string& key, const std::vector<std::optional<
 
 json aggregate_steps(const std::vector<power::StepMetrics>& ms, const std::string& prefix) {
   std::vector<std::optional<double>> react, t50, t90, settle, over;
-  std::vector<double> noise, band;
+  std::vector<double> noise, band, ripple, settled;
   int unsettled = 0;
   for (const auto& m : ms) {
     react.push_back(m.react_ms);
@@ -51,6 +54,8 @@ json aggregate_steps(const std::vector<power::StepMetrics>& ms, const std::strin
     over.push_back(m.overshoot_pct);
     noise.push_back(m.noise_pct);
     band.push_back(m.band_pct);
+    ripple.push_back(m.ripple_pct);
+    if (m.settle_ms) settled.push_back(*m.settle_ms);
   }
   json j;
   aggregate(j, prefix + "react_ms", react);
@@ -61,6 +66,17 @@ json aggregate_steps(const std::vector<power::StepMetrics>& ms, const std::strin
   j[prefix + "unsettled"] = unsettled;
   j[prefix + "noise_pct"] = ms.empty() ? json() : json(power::percentile(noise, 50));
   j[prefix + "band_pct"] = ms.empty() ? json() : json(power::percentile(band, 50));
+  j[prefix + "ripple_pct"] = ms.empty() ? json() : json(power::percentile(ripple, 50));
+  // Do the repeats agree? The settle times' range, and how many times the slowest the fastest is
+  // (a zero settle is counted as one sample period, so the ratio stays finite).
+  if (settled.empty()) {
+    j[prefix + "settle_ms_range"] = nullptr;
+    j[prefix + "settle_spread_x"] = nullptr;
+  } else {
+    const auto [lo, hi] = std::minmax_element(settled.begin(), settled.end());
+    j[prefix + "settle_ms_range"] = {*lo, *hi};
+    j[prefix + "settle_spread_x"] = std::max(*hi, 1.0) / std::max(*lo, 1.0);
+  }
   return j;
 }
 

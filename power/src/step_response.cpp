@@ -16,6 +16,19 @@ double robust_sigma(const std::vector<double>& v, double median) {
   return 1.4826 * percentile(dev, 50);
 }
 
+// Median of the samples in (t[i] - window, t[i]] for each i (window 0: the samples themselves).
+std::vector<double> moving_median(const std::vector<double>& t, const std::vector<double>& v, double window) {
+  if (window <= 0) return v;
+  std::vector<double> out(v.size()), w;
+  std::size_t first = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    while (t[first] <= t[i] - window) ++first;
+    w.assign(v.begin() + static_cast<std::ptrdiff_t>(first), v.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    out[i] = percentile(w, 50);
+  }
+  return out;
+}
+
 }  // namespace
 
 StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>& v, double t_cmd,
@@ -32,6 +45,10 @@ StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>
   m.after = percentile(tail, 50);
   const double sigma = robust_sigma(tail, m.after);
   if (m.after != 0) m.noise_pct = 100.0 * sigma / std::fabs(m.after);
+  std::vector<double> dev;
+  for (double x : tail) dev.push_back(std::fabs(x - m.after));
+  if (m.after != 0) m.ripple_pct = 100.0 * percentile(dev, 99) / std::fabs(m.after);
+  const std::vector<double> smooth = moving_median(t, v, o.settle_median_s);
   const double change = m.after - m.before;
   m.upward = change > 0;
   if (std::fabs(change) <= 1e-12) return m;
@@ -51,7 +68,7 @@ StepMetrics analyze_step(const std::vector<double>& t, const std::vector<double>
       const bool past = m.upward ? v[i] >= level : v[i] <= level;
       if (!*result && past) *result = (t[i] - t_cmd) * 1e3;
     }
-    if (std::fabs(v[i] - m.after) > band) last_outside = i;
+    if (std::fabs(smooth[i] - m.after) > band) last_outside = i;
     extreme = m.upward ? std::max(extreme, v[i]) : std::min(extreme, v[i]);
   }
   m.overshoot_pct = 100.0 * std::fabs(extreme - m.after) / std::fabs(change);

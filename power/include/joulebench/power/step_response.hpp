@@ -24,6 +24,8 @@ struct StepMetrics {
   /// The settling band used, % of the new level: max(band floor, noise_sigmas x noise), so a
   /// noisy signal is judged against its own noise, not a fixed 5% it keeps leaving.
   double band_pct = 0;
+  /// The raw signal's ripple around the new level: p99 of |v - after| over the tail, % of `after`.
+  double ripple_pct = 0;
   bool upward = false;
 };
 
@@ -33,6 +35,10 @@ struct StepOptions {
   double band = 0.05;          ///< settling band floor, fraction of the new level
   double noise_sigmas = 3;     ///< the band is at least this many noise sigmas
   double min_dwell = 0.1;      ///< settled only if it then stays in the band this share of the hold
+  /// Settling is judged on the moving median of the last `settle_median_s` (0: the raw signal), so
+  /// the ripple of a noisy host does not decide when the level has settled; a few of the signal's
+  /// own windows is enough (one window's ripple cannot move a median of three).
+  double settle_median_s = 0;
 };
 
 /// t (s, ascending) and v; the command at t_cmd; the hold ends at t_end. Inverted (upward) steps
