@@ -23,7 +23,7 @@ Budget parse_budget(const std::string& text, const std::string& what) {
   const double v = std::strtod(t.c_str(), &end);
   if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v) || v <= 0 || (b.share && v > 1000) ||
       (!b.share && v > 1e6))
-    throw std::invalid_argument(what + " '" + text +
+    throw std::invalid_argument(what + " '" + power::printable(text) +
                                 "' is not a budget; give watts (60W) or a share of full-load power (70%)");
   b.value = b.share ? v / 100.0 : v;
   return b;
@@ -33,11 +33,10 @@ BudgetSchedule::BudgetSchedule(Budget base, std::vector<std::pair<double, Budget
     : base_(base), changes_(std::move(changes)) {}
 
 std::vector<std::pair<double, Budget>> BudgetSchedule::read(const std::string& file) {
-  power::FileError e;
-  const auto text = power::read_text(file, &e, 16u << 20);
-  if (!text) throw std::invalid_argument("--budget-schedule: " + e.message);
+  const std::string text = power::read_input_file(file, "--budget-schedule", 16u << 20);
+  const std::string name = power::printable(file);
   std::vector<std::pair<double, Budget>> out;
-  std::istringstream in(*text);
+  std::istringstream in(text);
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     if (line.empty() || line[0] == '#') continue;
@@ -46,14 +45,15 @@ std::vector<std::pair<double, Budget>> BudgetSchedule::read(const std::string& f
     char* end = nullptr;
     const double seconds = std::strtod(t.c_str(), &end);
     if (n == 1 && (t.empty() || end != t.c_str() + t.size())) continue;  // a header
-    const std::string where = "--budget-schedule " + file + " line " + std::to_string(n);
+    const std::string where = "--budget-schedule " + name + " line " + std::to_string(n);
     if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(seconds) || seconds < 0)
-      throw std::invalid_argument(where + ": '" + t + "' is not a time in seconds; lines are time,watts");
+      throw std::invalid_argument(where + ": '" + power::printable(t) +
+                                  "' is not a time in seconds; lines are time,watts");
     if (!out.empty() && seconds < out.back().first)
       throw std::invalid_argument(where + ": times must not go back");
     out.emplace_back(seconds, parse_budget(w, where));
   }
-  if (out.empty()) throw std::invalid_argument("--budget-schedule " + file + " holds no time,watts lines");
+  if (out.empty()) throw std::invalid_argument("--budget-schedule " + name + " holds no time,watts lines");
   return out;
 }
 

@@ -16,7 +16,7 @@ constexpr double kBurstFraction = 0.2;  // bursty: PEAK for the first fifth of e
 
 [[noreturn]] void bad(const std::string& text, const std::string& why) {
   throw std::invalid_argument(
-      "--load '" + text + "': " + why +
+      "--load '" + power::printable(text) + "': " + why +
       "; use poisson:RATE, bursty:RATE,PEAK,PERIOD or trace:FILE.csv (RATE and PEAK in "
       "requests/s or as a share of the front's capacity, e.g. 50%)");
 }
@@ -33,9 +33,13 @@ double number(const std::string& text, const std::string& part, bool* share) {
 }
 
 std::vector<double> read_trace(const std::string& text, const std::string& file) {
-  power::FileError e;
-  const auto content = power::read_text(file, &e, 64u << 20);
-  if (!content) bad(text, e.message);
+  std::optional<std::string> content;
+  try {
+    content = power::read_input_file(file, "trace", 64u << 20);
+  } catch (const std::invalid_argument& e) {
+    bad(text, e.what());
+  }
+  const std::string name = power::printable(file);
   std::vector<double> times;
   std::istringstream in(*content);
   std::string line;
@@ -46,12 +50,13 @@ std::vector<double> read_trace(const std::string& text, const std::string& file)
     char* end = nullptr;
     const double t = std::strtod(cell.c_str(), &end);
     if (end != cell.c_str() + cell.size() || !std::isfinite(t) || t < 0)
-      bad(text, "line " + std::to_string(n) + " of " + file + " ('" + cell + "') is not a time in seconds");
+      bad(text, "line " + std::to_string(n) + " of " + name + " ('" + power::printable(cell) +
+                    "') is not a time in seconds");
     if (!times.empty() && t < times.back())
-      bad(text, "line " + std::to_string(n) + " of " + file + " goes back in time");
+      bad(text, "line " + std::to_string(n) + " of " + name + " goes back in time");
     times.push_back(t);
   }
-  if (times.empty()) bad(text, file + " holds no arrival times");
+  if (times.empty()) bad(text, name + " holds no arrival times");
   return times;
 }
 

@@ -105,6 +105,28 @@ std::optional<FileError> check_regular(int fd, const std::filesystem::path& p, b
 
 }  // namespace
 
+std::string read_input_file(const std::filesystem::path& file, const std::string& what,
+                            std::size_t max_bytes) {
+  FileError e;
+  const auto text = read_text(file, &e, max_bytes);
+  if (text) return *text;
+  const std::string name = printable(file.string());
+  std::string why;
+  if (e.error_number == ENOENT) {
+    why = "no such file; check the path (relative paths start from " +
+          printable(std::filesystem::current_path().string()) + ")";
+  } else if (e.error_number == EACCES || e.error_number == EPERM) {
+    why = "permission denied; make it readable by this user";
+  } else if (e.error_number == ELOOP) {
+    why = "a symbolic link (refused: joulebench never follows one); name the file itself";
+  } else if (e.error_number == EFBIG) {
+    why = "larger than " + std::to_string(max_bytes) + " bytes; is it the right file?";
+  } else {
+    why = printable(e.message);
+  }
+  throw std::invalid_argument(what + " " + name + ": " + why);
+}
+
 std::optional<std::string> read_text(const std::filesystem::path& p, FileError* error,
                                      std::size_t max_bytes) {
   const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);

@@ -2,6 +2,8 @@
 // figures, the worker-activity power model and the planner's allocation.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <cmath>
 #include <fstream>
 #include <thread>
@@ -99,6 +101,52 @@ TEST(SiteActuator, GivesUpTheBackFirstAndTheFrontOnlyWithTheBackStopped) {
   EXPECT_EQ(back.active_workers(), 2u);
   EXPECT_DOUBLE_EQ(back.run_fraction(), 1.0);
   EXPECT_DOUBLE_EQ(front.run_fraction(), 1.0);
+}
+
+TEST(SiteActuator, HandsOverToTheFrontWithHysteresisAndNotAtAllUnderTheSloPolicy) {
+  platform::ThrottleState back(2), front(2);
+  SiteActuator a(back, front);
+  a.set(0.47);  // just under the hand-over: inside the hysteresis, the front stays whole
+  EXPECT_DOUBLE_EQ(front.run_fraction(), 1.0);
+  a.set(0.4);  // past it: the front follows the position
+  EXPECT_NEAR(front.run_fraction(), 0.8, 1e-6);
+  a.set(0.47);  // and stays engaged until the position is back at the hand-over
+  EXPECT_NEAR(front.run_fraction(), 0.94, 1e-6);
+  a.set(0.5);
+  EXPECT_DOUBLE_EQ(front.run_fraction(), 1.0);
+  platform::ThrottleState back2(2), front2(2);
+  SiteActuator slo(back2, front2, /*protect_front=*/true);
+  slo.set(0.1);
+  EXPECT_DOUBLE_EQ(front2.run_fraction(), 1.0);
+  EXPECT_EQ(back2.active_workers(), 0u);
+}
+
+// The site's file inputs share one error helper: a missing file is named as such (no sysfs hint),
+// and bytes from a file are escaped, never sent to the terminal.
+TEST(SiteInputs, FileErrorsNameTheFileAndEscapeItsBytes) {
+  FakeTree tree;
+  tree.write("/trace.csv", "time_s\n\x1b[31mRED\x01");
+  tree.write("/schedule.csv", "time_s,budget\n\x1b[2J,50%");
+  const auto message = [](const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  for (const std::string& m :
+       {message([&] { (void)parse_load("trace:" + (tree.root() / "trace.csv").string()); }),
+        message([&] { (void)BudgetSchedule::read((tree.root() / "schedule.csv").string()); })}) {
+    EXPECT_EQ(m.find('\x1b'), std::string::npos) << m;
+    EXPECT_NE(m.find("\\x1b"), std::string::npos) << m;
+  }
+  for (const std::string& m :
+       {message([&] { (void)parse_load("trace:" + (tree.root() / "missing.csv").string()); }),
+        message([&] { (void)BudgetSchedule::read((tree.root() / "missing.csv").string()); })}) {
+    EXPECT_NE(m.find("missing.csv: no such file"), std::string::npos) << m;
+    EXPECT_EQ(m.find("kernel"), std::string::npos) << m;
+  }
 }
 
 TEST(Front, BatchesWhatArrivesWithinTheWaitAndYieldsPerBatch) {

@@ -60,6 +60,12 @@ std::vector<int> parse_cpu_list(const std::string& text);
 /// Directory entries whose names start with `prefix`, sorted naturally (hwmon2 < hwmon10).
 std::vector<std::filesystem::path> list_dir(const std::filesystem::path& dir, const std::string& prefix);
 
+/// A file the user named (a load trace, a budget schedule): its text, or std::invalid_argument
+/// "<what> <file>: <why>" with the file name printable and a fix that fits a user's file (never the
+/// sysfs hints read_text gives). Symbolic links are refused as everywhere.
+std::string read_input_file(const std::filesystem::path& file, const std::string& what,
+                            std::size_t max_bytes);
+
 /// `text` with every byte that is not printable UTF-8 written as \xNN, so names read from the
 /// machine can be printed and stored as JSON whatever they hold.
 std::string printable(const std::string& text);
