@@ -14,6 +14,7 @@
 #include "joulebench/power/controller.hpp"
 #include "joulebench/power/cpu_coefficients.hpp"
 #include "joulebench/power/sampler.hpp"
+#include "joulebench/power/step_response.hpp"
 #include "results/outputs.hpp"
 #include "results/planner.hpp"
 #include "results/validity.hpp"
@@ -253,6 +254,29 @@ json series_json(const Site& s, const Phase& p, const BudgetSchedule* budget, do
 }
 
 // For every budget change: how long the site took to get inside it, and what each side gave up.
+// A budget change as a step of site power, like a throttle step: 50 ms bins from a second before
+// the change to the next one, t10/t50/t90 of the change and settling of their moving median (150
+// ms) into the band (max(5%, 3 sigma of the new level's own noise)), with that band and ripple.
+json budget_power_step(const Site& s, const Phase& co, double tc, double te) {
+  constexpr double kStepBinS = 0.05;
+  const double t0 = co.t0 + std::max(0.0, tc - 1.0), t1 = co.t0 + te;
+  const auto bins = power_bins(*s.sampler, s.signal.size(), t0, t1, kStepBinS);
+  std::vector<double> t, v;
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    if (std::isnan(bins[i])) continue;
+    t.push_back(t0 + (static_cast<double>(i) + 1) * kStepBinS);  // a bin counts from its end
+    v.push_back(bins[i]);
+  }
+  power::StepOptions o;
+  o.settle_median_s = 3 * kStepBinS;
+  const power::StepMetrics m = power::analyze_step(t, v, co.t0 + tc, t1, o);
+  const auto ms = [](const std::optional<double>& x) { return x ? json(*x) : json(); };
+  return {{"react_ms", ms(m.react_ms)},   {"t50_ms", ms(m.t50_ms)},   {"t90_ms", ms(m.t90_ms)},
+          {"settle_ms", ms(m.settle_ms)}, {"band_pct", m.band_pct},   {"ripple_pct", m.ripple_pct},
+          {"bin_ms", kStepBinS * 1e3},    {"before_watts", m.before}, {"after_watts", m.after},
+          {"energy_kind", s.energy_kind}};
+}
+
 json budget_steps(const Site& s, const Phase& co, const Phase& alone, const BudgetSchedule& budget,
                   double full_load, double slo_ms) {
   json steps = json::array();
@@ -290,6 +314,7 @@ json budget_steps(const Site& s, const Phase& co, const Phase& alone, const Budg
                      {"time_to_within_ms", within ? json(*within) : json()},
                      {"within_window_ms", kWithinWindowS * 1e3},
                      {"within_band_pct", 100 * band},
+                     {"power_step", budget_power_step(s, co, tc, te)},
                      {"back_units_per_s_before", rate(pre, tc)},
                      {"back_units_per_s_after", rate(tc + (within ? *within / 1e3 : 0), te)},
                      {"front_latency_before", latency_json(co.requests, slo_ms, pre, tc)},
@@ -538,17 +563,25 @@ void record_power(const Site& s, const Phases& p, const BudgetSchedule* budget, 
                     {"corun", series_json(s, co, budget, full_load)}};
 }
 
-/// The site position's standard deviation over the second half of the co-run (back level plus
-/// front duty, 0..2): the amplitude of any limit cycle once the loop has settled.
+/// The largest spread (std) of the site position (back level plus front duty, 0..2) over the
+/// second half of any budget phase: the amplitude of a limit cycle once the loop has settled.
 double settled_position_std(const json& history) {
-  std::vector<double> pos;
-  for (std::size_t i = history.size() / 2; i < history.size(); ++i)
-    pos.push_back(history[i][2].get<double>() + history[i][3].get<double>());
-  if (pos.size() < 2) return 0;
-  double mean = 0, var = 0;
-  for (double x : pos) mean += x / static_cast<double>(pos.size());
-  for (double x : pos) var += (x - mean) * (x - mean) / static_cast<double>(pos.size() - 1);
-  return std::sqrt(var);
+  double worst = 0;
+  std::size_t begin = 0;
+  for (std::size_t i = 1; i <= history.size(); ++i) {
+    if (i < history.size() && history[i][1] == history[begin][1]) continue;  // same budget: same phase
+    std::vector<double> pos;
+    for (std::size_t k = begin + (i - begin) / 2; k < i; ++k)
+      pos.push_back(history[k][2].get<double>() + history[k][3].get<double>());
+    if (pos.size() > 1) {
+      double mean = 0, var = 0;
+      for (double x : pos) mean += x / static_cast<double>(pos.size());
+      for (double x : pos) var += (x - mean) * (x - mean) / static_cast<double>(pos.size() - 1);
+      worst = std::max(worst, std::sqrt(var));
+    }
+    begin = i;
+  }
+  return worst;
 }
 
 void record_budget(Site& s, const Phases& p, const BudgetSchedule& budget, double full_load, json& site) {
