@@ -7,8 +7,6 @@
 #if JOULEBENCH_HAVE_AVX2
 #include <immintrin.h>
 
-#include <cstring>
-
 namespace joulebench::inference::detail {
 namespace {
 
@@ -29,12 +27,8 @@ struct Bf16WidenOps {
             _mm256_castsi256_ps(_mm256_and_si256(x, _mm256_set1_epi32(static_cast<int>(0xffff0000u))))};
   }
   static JB_INLINE In bcast_a(const std::uint8_t* p) {
-    std::uint32_t pair;
-    std::memcpy(&pair, p, 4);
-    const std::uint32_t even = pair << 16, odd = pair & 0xffff0000u;
     float fe, fo;
-    std::memcpy(&fe, &even, 4);
-    std::memcpy(&fo, &odd, 4);
+    bf16_pair_to_floats(p, fe, fo);
     return {_mm256_set1_ps(fe), _mm256_set1_ps(fo)};
   }
   static JB_INLINE __m256 madd(__m256 acc, const In& a, const In& b) {

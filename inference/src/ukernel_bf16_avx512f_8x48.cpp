@@ -11,8 +11,6 @@
 #endif
 #include <immintrin.h>
 
-#include <cstring>
-
 namespace joulebench::inference::detail {
 namespace {
 
@@ -32,12 +30,8 @@ struct Bf16WidenOps : FloatAccIo {
             _mm512_castsi512_ps(_mm512_and_si512(x, _mm512_set1_epi32(static_cast<int>(0xffff0000u))))};
   }
   static JB_INLINE In bcast_a(const std::uint8_t* p) {
-    std::uint32_t pair;
-    std::memcpy(&pair, p, 4);
-    const std::uint32_t even = pair << 16, odd = pair & 0xffff0000u;
     float fe, fo;
-    std::memcpy(&fe, &even, 4);
-    std::memcpy(&fo, &odd, 4);
+    bf16_pair_to_floats(p, fe, fo);
     return {_mm512_set1_ps(fe), _mm512_set1_ps(fo)};
   }
   static JB_INLINE __m512 madd(__m512 acc, const In& a, const In& b) {
