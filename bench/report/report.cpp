@@ -330,6 +330,50 @@ std::string site_table(const json& site) {
   return s.str() + "</table>";
 }
 
+// Per budget phase: was it feasible with the front whole, and how well was it held; then each
+// budget change as a step of site power. Empty without a budget.
+std::string budget_table(const json& site, const Kind& k) {
+  const json& phases = field(field(site, "power"), "phases");
+  if (!phases.is_array() || phases.empty()) return "";
+  const json& feas = field(site, "feasibility");
+  std::ostringstream s;
+  s << "<h3>Budget adherence" << esc(k.tag()) << "</h3><p>Front alone at the offered load "
+    << esc(cli::si(number_or_nan(field(feas, "front_alone_watts")), "W")) << "; the controller holds "
+    << esc(cli::si(number_or_nan(field(feas, "margin_watts")), "W"))
+    << " (2σ of its 100 ms bins) below the budget; policy when infeasible: "
+    << esc(text_or(feas, "policy", "?")) << ".</p><div class='wide'><table><tr><th>from</th><th>to</th>"
+    << "<th>budget</th><th class='l'>feasible</th><th>mean</th><th>bins over</th><th>energy over</th></tr>";
+  const json& fp = field(feas, "phases");
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const json& ph = phases[i];
+    const json& f = fp.is_array() && i < fp.size() ? fp[i] : json();
+    s << "<tr>" << td(cli::si(number_or_nan(field(ph, "from_s")), "s"))
+      << td(cli::si(number_or_nan(field(ph, "to_s")), "s"))
+      << td(cli::si(number_or_nan(field(ph, "budget_watts")), "W"))
+      << tdl(field(f, "feasible").is_boolean()
+                 ? (f["feasible"].get<bool>() ? "yes" : "NO: the front alone exceeds it")
+                 : "-")
+      << td(cli::si(number_or_nan(field(ph, "mean_watts")), "W"))
+      << td(pct(field(ph, "over_budget_fraction"), 3))
+      << td(cli::si(number_or_nan(field(ph, "over_budget_joules")), "J")) << "</tr>";
+  }
+  s << "</table></div>";
+  const json& steps = field(site, "budget_steps");
+  if (!steps.is_array() || steps.empty()) return s.str();
+  s << "<div "
+       "class='wide'><table><tr><th>at</th><th>to</th><th>t10</th><th>t50</th><th>t90</th><th>settle</th>"
+       "<th>band</th><th>inside budget after</th></tr>";
+  for (const auto& st : steps) {
+    const json& ps = field(st, "power_step");
+    s << "<tr>" << td(cli::si(number_or_nan(field(st, "t_s")), "s"))
+      << td(cli::si(number_or_nan(field(st, "to_watts")), "W")) << td(ms_text(field(ps, "react_ms")))
+      << td(ms_text(field(ps, "t50_ms"))) << td(ms_text(field(ps, "t90_ms")))
+      << td(ms_text(field(ps, "settle_ms"))) << td(cli::sig(number_or_nan(field(ps, "band_pct")), 3) + "%")
+      << td(ms_text(field(st, "time_to_within_ms"))) << "</tr>";
+  }
+  return s.str() + "</table></div>";
+}
+
 std::string site_section(const json& site, const Kind& k) {
   const json& co = field(field(site, "series"), "corun");
   const json& alone = field(field(site, "series"), "alone");
@@ -345,6 +389,7 @@ std::string site_section(const json& site, const Kind& k) {
   if (!field(co, "budget_watts").empty())
     power.series.push_back(series_line("budget", co, "budget_watts", 2));
   s << html::row(html::figure(html::render(power), site_table(site)));
+  s << budget_table(site, k);
   std::string more = html::figure(
       html::render({.title = "Request latency over time",
                     .x = {.label = "arrival time", .unit = "s"},
