@@ -45,7 +45,7 @@ json model_vs_onednn(Model& model, int threads, int repeats, double round_s) {
 
 json kernel_vs_library(Model& model, int threads, bool quick) {
   // A few hundred ms: enough for a median of alternating rounds, short beside the run.
-  const json l = model_vs_onednn(model, threads, quick ? 3 : 5, quick ? 0.05 : 0.1);
+  const json l = model_vs_onednn(model, threads, quick ? 5 : 7, quick ? 0.1 : 0.15);
   if (l.contains("skipped"))
     return {{"library", "onednn"}, {"implementation", nullptr}, {"ratio", nullptr}, {"reason", l["skipped"]}};
   return {{"library", "onednn"},
