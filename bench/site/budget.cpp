@@ -57,6 +57,12 @@ std::vector<std::pair<double, Budget>> BudgetSchedule::read(const std::string& f
   return out;
 }
 
+std::vector<double> BudgetSchedule::phase_starts() const {
+  std::vector<double> starts{0.0};
+  for (const auto& c : changes_) starts.push_back(c.first);
+  return starts;
+}
+
 double BudgetSchedule::watts_at(double t, double full_load_watts) const {
   Budget b = base_;
   for (const auto& [when, budget] : changes_) {

@@ -30,6 +30,8 @@ class BudgetSchedule {
   static std::vector<std::pair<double, Budget>> read(const std::string& file);
   [[nodiscard]] double watts_at(double t, double full_load_watts) const;
   [[nodiscard]] const std::vector<std::pair<double, Budget>>& changes() const { return changes_; }
+  /// Where each phase of constant budget starts: 0, then every change.
+  [[nodiscard]] std::vector<double> phase_starts() const;
   [[nodiscard]] Budget base() const { return base_; }
 
  private:

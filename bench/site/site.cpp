@@ -10,9 +10,9 @@
 
 #include "joulebench/inference/model.hpp"
 #include "joulebench/miner/miner.hpp"
+#include "joulebench/platform/stats.hpp"
 #include "joulebench/platform/topology.hpp"
 #include "joulebench/power/controller.hpp"
-#include "joulebench/power/cpu_coefficients.hpp"
 #include "joulebench/power/sampler.hpp"
 #include "joulebench/power/step_response.hpp"
 #include "results/outputs.hpp"
@@ -121,9 +121,9 @@ void set_up(Site& s) {
     s.signal = s.sensors.primary;
   } else {
     // No sensor: the process's own 1 kHz knowledge of which workers run, not /proc/stat's ticks.
-    const auto model = power::estimated_power_model(s.o.root, s.o.calibration);
+    // The model discovery built for estimated:cpu (coefficient row or calibration): the same row.
     s.activity = power::worker_activity_sensor(
-        model, {[&s] { return s.front->busy_workers(); }, [&s] { return s.back_busy(); }},
+        s.sensors.estimated_model, {[&s] { return s.front->busy_workers(); }, [&s] { return s.back_busy(); }},
         platform::topology().cores);
     s.signal = {s.activity.get()};
   }
@@ -282,18 +282,10 @@ json budget_steps(const Site& s, const Phase& co, const Phase& alone, const Budg
   json steps = json::array();
   // The front's own swings over the budget's window (front alone, nothing to steer) bound how
   // close any controller can hold the site: the band is 3 sigma of them, at least 2%.
-  double noise_w = 0;
-  {
-    std::vector<double> w;
-    for (double x : power_bins(*s.sampler, s.signal.size(), alone.t0, alone.t1, kWithinWindowS))
-      if (!std::isnan(x)) w.push_back(x);
-    if (w.size() > 2) {
-      double m = 0, v = 0;
-      for (double x : w) m += x / w.size();
-      for (double x : w) v += (x - m) * (x - m) / (w.size() - 1);
-      noise_w = std::sqrt(v);
-    }
-  }
+  std::vector<double> w;
+  for (double x : power_bins(*s.sampler, s.signal.size(), alone.t0, alone.t1, kWithinWindowS))
+    if (!std::isnan(x)) w.push_back(x);
+  const double noise_w = w.size() > 2 ? platform::sample_std(w) : 0.0;
   const auto& changes = budget.changes();
   for (std::size_t i = 0; i < changes.size(); ++i) {
     const double tc = changes[i].first, te = i + 1 < changes.size() ? changes[i + 1].first : co.t1 - co.t0;
@@ -411,9 +403,7 @@ json feasibility(const Site& s, const BudgetSchedule& budget, double full_load, 
                  double sigma) {
   json phases = json::array();
   bool all = true;
-  std::vector<double> starts{0.0};
-  for (const auto& c : budget.changes()) starts.push_back(c.first);
-  for (const double t : starts) {
+  for (const double t : budget.phase_starts()) {
     const double w = budget.watts_at(t, full_load);
     const bool ok = front_alone + 2 * sigma <= w;
     all = all && ok;
@@ -510,27 +500,24 @@ void record_front_and_back(const Site& s, const Phases& p, json& site) {
 /// 100 ms bins over the budget, the joules over it, and the band the controller held below it.
 json budget_phases(const Site& s, const std::vector<double>& watts, const std::vector<double>& budget_w,
                    const BudgetSchedule& budget) {
-  std::vector<double> starts{0.0};
-  for (const auto& c : budget.changes()) starts.push_back(c.first);
+  const std::vector<double> starts = budget.phase_starts();
   json phases = json::array();
   for (std::size_t k = 0; k < starts.size(); ++k) {
     const double from = starts[k], to = k + 1 < starts.size() ? starts[k + 1] : INFINITY;
-    double over = 0, joules = 0, sum = 0, n = 0;
+    std::vector<double> w, b;  // the phase's bins, judged as the whole co-run is (power_stats)
     for (std::size_t i = 0; i < watts.size() && i < budget_w.size(); ++i) {
       const double t = (static_cast<double>(i) + 0.5) * kBinS;
-      if (t < from || t >= to) continue;
-      n += 1;
-      sum += watts[i];
-      if (watts[i] > budget_w[i]) over += 1, joules += (watts[i] - budget_w[i]) * kBinS;
+      if (t >= from && t < to) w.push_back(watts[i]), b.push_back(budget_w[i]);
     }
+    const json stats = power_stats(w, b, kBinS);
     phases.push_back(
         {{"from_s", from},
          {"to_s", std::isfinite(to) ? json(to) : json(static_cast<double>(watts.size()) * kBinS)},
-         {"budget_watts", n > 0 ? json(budget_w[static_cast<std::size_t>(from / kBinS)]) : json()},
-         {"bins", n},
-         {"mean_watts", n > 0 ? json(sum / n) : json()},
-         {"over_budget_fraction", n > 0 ? json(over / n) : json()},
-         {"over_budget_joules", joules},
+         {"budget_watts", b.empty() ? json() : json(b.front())},
+         {"bins", w.size()},
+         {"mean_watts", stats["mean"]},
+         {"over_budget_fraction", stats.value("over_budget_fraction", json())},
+         {"over_budget_joules", stats.value("over_budget_joules", json(0.0))},
          {"band_watts", s.control_margin},
          {"energy_kind", s.energy_kind}});
   }
@@ -573,12 +560,7 @@ double settled_position_std(const json& history) {
     std::vector<double> pos;
     for (std::size_t k = begin + (i - begin) / 2; k < i; ++k)
       pos.push_back(history[k][2].get<double>() + history[k][3].get<double>());
-    if (pos.size() > 1) {
-      double mean = 0, var = 0;
-      for (double x : pos) mean += x / static_cast<double>(pos.size());
-      for (double x : pos) var += (x - mean) * (x - mean) / static_cast<double>(pos.size() - 1);
-      worst = std::max(worst, std::sqrt(var));
-    }
+    worst = std::max(worst, platform::sample_std(pos));
     begin = i;
   }
   return worst;

@@ -77,9 +77,8 @@ power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, doubl
   return total;
 }
 
-Subject::Subject(Run& run, const std::string& name)
-    : workload(make_workload(name, run.o.threads, run.o.pin, {.gemm_kernel = run.o.gemm_kernel})),
-      sampler(run.sensors.primary, {&workload->counters()}) {
+Subject::Subject(Run& run, std::unique_ptr<platform::Workload> w)
+    : workload(std::move(w)), sampler(run.sensors.primary, {&workload->counters()}) {
   sampler.start();
   runner = std::jthread([this] { workload->run(stop.get_token()); });
 }

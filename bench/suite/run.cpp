@@ -52,23 +52,24 @@ std::vector<power::Actuator*> actuators_for(Run& run, platform::Workload& w,
 /// For an inference workload, our kernels against the best library on its own model, before its
 /// stages start (nothing else runs): null for sha256d, ratio null with the reason when nothing
 /// can be compared.
-json kernel_vs_library(Run& run, const std::string& name) {
-  auto w = make_workload(name, run.o.threads, run.o.pin, {.gemm_kernel = run.o.gemm_kernel});
-  auto* inf = dynamic_cast<inference::InferenceWorkload*>(w.get());
+json kernel_vs_library(Run& run, platform::Workload& w) {
+  auto* inf = dynamic_cast<inference::InferenceWorkload*>(&w);
   if (inf == nullptr) return nullptr;
   if (!run.o.kernel_vs_library)
     return {{"library", nullptr},
             {"implementation", nullptr},
             {"ratio", nullptr},
             {"reason", "no comparison library built in (oneDNN was not found when joulebench was built)"}};
-  run.progress.set_stage("kernel vs library", name, inf->unit(), 0);
+  run.progress.set_stage("kernel vs library", inf->name(), inf->unit(), 0);
   return run.o.kernel_vs_library(inf->model(), static_cast<int>(inf->workers()), run.o.quick);
 }
 
 void characterise(Run& run, const std::string& name) {
-  const json library = kernel_vs_library(run, name);
+  // One workload: compared with the library on its own model first, then run by the stages.
+  auto workload = make_workload(name, run.o.threads, run.o.pin, {.gemm_kernel = run.o.gemm_kernel});
+  const json library = kernel_vs_library(run, *workload);
   json wj{{"name", name}, {"complete", false}};
-  Subject s(run, name);
+  Subject s(run, std::move(workload));
   wj["name"] = s.workload->name();
   wj["unit"] = s.workload->unit();
   wj["kernel"] = s.workload->kernel();

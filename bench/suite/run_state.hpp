@@ -60,7 +60,8 @@ power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, doubl
 
 // One workload being characterised: the workload, its runner thread and its sampler.
 struct Subject {
-  Subject(Run& run, const std::string& name);
+  /// Starts `workload` running under a sampler of the run's primary sensors.
+  Subject(Run& run, std::unique_ptr<platform::Workload> workload);
   ~Subject();
   Subject(const Subject&) = delete;
   Subject& operator=(const Subject&) = delete;

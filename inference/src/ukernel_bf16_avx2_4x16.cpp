@@ -13,14 +13,10 @@ namespace {
 #define JB_UK_MR 4
 #include "detail/ukernel_avx2.inc"
 
-struct Bf16WidenOps {
-  using Scalar = float;
-  using Acc = __m256;
+struct Bf16WidenOps : F32AccIo {
   struct In {
     __m256 even, odd;
   };
-  static JB_INLINE __m256 load(const float* p) { return _mm256_load_ps(p); }
-  static JB_INLINE void store(float* p, __m256 x) { _mm256_store_ps(p, x); }
   static JB_INLINE In load_b(const std::uint8_t* p) {
     const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
     return {_mm256_castsi256_ps(_mm256_slli_epi32(x, 16)),
@@ -34,8 +30,6 @@ struct Bf16WidenOps {
   static JB_INLINE __m256 madd(__m256 acc, const In& a, const In& b) {
     return _mm256_fmadd_ps(a.odd, b.odd, _mm256_fmadd_ps(a.even, b.even, acc));
   }
-  static JB_INLINE __m256 to_float(const UkernelArgs&, __m256 acc, int) { return acc; }
-  static void write(const UkernelArgs& p, const float* t, int ld) { write_tile_f32(p, t, ld); }
 };
 
 }  // namespace

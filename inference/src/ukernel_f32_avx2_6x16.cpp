@@ -10,11 +10,7 @@ namespace {
 
 #include "detail/ukernel_avx2.inc"
 
-struct F32Ops {
-  using Scalar = float;
-  using Acc = __m256;
-  static JB_INLINE __m256 load(const float* p) { return _mm256_load_ps(p); }
-  static JB_INLINE void store(float* p, __m256 x) { _mm256_store_ps(p, x); }
+struct F32Ops : F32AccIo {
   static JB_INLINE __m256 load_b(const std::uint8_t* p) {
     return _mm256_loadu_ps(reinterpret_cast<const float*>(p));
   }
@@ -22,8 +18,6 @@ struct F32Ops {
     return _mm256_broadcast_ss(reinterpret_cast<const float*>(p));
   }
   static JB_INLINE __m256 madd(__m256 acc, __m256 a, __m256 b) { return _mm256_fmadd_ps(a, b, acc); }
-  static JB_INLINE __m256 to_float(const UkernelArgs&, __m256 acc, int) { return acc; }
-  static void write(const UkernelArgs& p, const float* t, int ld) { write_tile_f32(p, t, ld); }
 };
 
 }  // namespace

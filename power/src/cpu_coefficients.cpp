@@ -146,7 +146,6 @@ CoefficientTable parse_coefficient_table(const std::string& json_text) {
   CoefficientTable t;
   try {
     const json j = json::parse(json_text);
-    t.formula = j.at("formula").get<std::string>();
     t.scope = j.at("scope").get<std::string>();
     t.uncertainty = j.at("uncertainty").get<std::string>();
     for (const auto& [k, v] : j.at("sources").items()) t.sources.emplace_back(k, v.get<std::string>());

@@ -426,6 +426,7 @@ SensorSet discover_sensors(const DiscoveryOptions& options) {
   std::string error = estimated->read().error;
   Probe probe = Probe::sensor("estimated:cpu", "estimated", "cpu", estimated->path(), 0.01).because(error);
   probe.model = model;
+  set.estimated_model = model;
   set.probes.push_back(std::move(probe));
   if (error.empty()) set.sensors.push_back(std::move(estimated));
 

@@ -37,7 +37,7 @@ struct CoefficientRow {
 };
 
 struct CoefficientTable {
-  std::string formula, scope, uncertainty;
+  std::string scope, uncertainty;
   std::vector<std::pair<std::string, std::string>> sources;  ///< key -> citation
   std::vector<CoefficientRow> rows;
   /// The citation of `key`, or `key` itself when the table has none.

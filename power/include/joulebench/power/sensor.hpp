@@ -175,6 +175,8 @@ struct SensorSet {
   /// Package-level counters that exist but cannot be read: listed with their error wherever
   /// energy is shown, never silently replaced by a sub-zone.
   std::vector<Probe> primary_unreadable;
+  /// The estimated model (coefficient row or calibration), also for estimators built later.
+  PowerModel estimated_model;
 };
 
 struct DiscoveryOptions {
