@@ -8,6 +8,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/kernel_speed.hpp"
+#include "cli/port_bounds_view.hpp"
 #include "joulebench/inference/gemm.hpp"
 #include "joulebench/miner/block_header.hpp"
 #include "joulebench/miner/coinbase.hpp"
@@ -325,9 +326,11 @@ int cmd_kernels(const std::vector<std::string>& argv) {
                                {"spread_pct", r.spread_pct}});
   }
   const KernelChoice& choice = measured_kernel_choice();
+  const json bounds = port_bounds_json(speeds);
   if (a.flag("json")) {
     print_json(json{{"kernels", list},
                     {"sha256d_speed", speed},
+                    {"sha256d_port_bounds", bounds},
                     {"sha256d_default", {{"kernel", choice.kernel->name}, {"why", choice.why}}}},
                2);
     return 0;
@@ -348,6 +351,7 @@ int cmd_kernels(const std::vector<std::string>& argv) {
     std::printf("%-14s %-10s %12s %12.1f %7.1f%%\n", r.kernel.c_str(),
                 r.versions > 1 ? ("rolled " + std::to_string(r.versions)).c_str() : "1",
                 si(r.hashes_per_second, "H/s").c_str(), r.cycles_per_hash, r.spread_pct);
+  print_port_bounds(bounds);
   return 0;
 }
 

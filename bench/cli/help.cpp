@@ -92,7 +92,7 @@ constexpr CommandHelp kCommands[] = {
     {"hash", "block hash of a header and whether it meets its target", "--header HEX [--json]",
      "  --header HEX            80-byte block header, hex\n  --json                  print as JSON",
      "joulebench hash --header 0100...\n  joulebench hash --header 0100... --json"},
-    {"kernels", "kernels built in, which this CPU runs, the defaults, sha256d cycles/hash", "[OPTIONS]",
+    {"kernels", "kernels built in, which this CPU runs, the defaults, sha256d cycles/hash and port bounds", "[OPTIONS]",
      R"(  --rounds N              interleaved measuring rounds per sha256d kernel, default 15
   --no-measure            list only (no cycles/hash measurement, ~1-2 s)
   --json                  print as JSON)",

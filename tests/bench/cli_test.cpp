@@ -77,6 +77,19 @@ TEST(CliKernels, JsonGivesCyclesPerHashPlainAndRolled) {
   }
   EXPECT_TRUE(rolled);
   EXPECT_FALSE(j["sha256d_default"]["why"].get<std::string>().empty());
+  // Every modelled kernel has a bound on some core; on a modelled core each measured kernel's
+  // bound is below what it measured: a bound above a measurement is a wrong model. The margin is
+  // the clock's: cycles come from a dependent-add clock taken between rounds, which a busy
+  // neighbour can read up to ~10% low (the best kernel here measures at 0.90 of its bound).
+  const auto& bounds = j["sha256d_port_bounds"];
+  ASSERT_FALSE(bounds["kernels"].empty());
+  for (const auto& k : bounds["kernels"]) {
+    EXPECT_GT(k["ops_per_hash"]["vector"].get<double>(), 0) << k;
+    if (k["bound_over_measured"].is_number()) {
+      EXPECT_GT(k["bound_over_measured"].get<double>(), 0) << k;
+      EXPECT_LT(k["bound_over_measured"].get<double>(), 1.2) << k;
+    }
+  }
 }
 
 TEST(CliMine, EveryKernelFlagWorksAndShareBitsFindShares) {
