@@ -57,6 +57,7 @@ struct Plan {
   std::vector<float> col_scale;        // int8
   std::vector<std::int32_t> col_comp;  // int8
   GemmContext* ctx;
+  bool a_in_place = false;  // the kernel reads A's rows directly (see reads_a_in_place)
 };
 
 detail::UkernelArgs base_args(const Plan& p) {
@@ -72,9 +73,8 @@ detail::UkernelArgs base_args(const Plan& p) {
 
 // Tiles the threads can share evenly. Rows first, in equal row tiles and a multiple of the threads
 // (256 x 1024 x 1024 fp32 on 2 threads: 3 row tiles of 96, 96, 64 ran 0.84x oneDNN, 4 of 64 0.95x),
-// so B panels stay long; a batch too small for that splits the columns until every thread has a
-// few tiles; then the columns too in equal tiles (N = 2048 with NC 1536: two of 1024, +4% at 2048^3).
-// What the caller fixed stays.
+// so B panels stay long; then the columns too in equal tiles (N = 2048 with NC 1536: two of 1024,
+// +4% at 2048^3). What the caller fixed stays.
 void balance_tiles(Blocking& blk, const Blocking& fixed, const GemmKernelInfo& k, int m, int n, int threads) {
   if (fixed.mc <= 0) {
     int m_tiles = ceil_div(m, blk.mc);
@@ -83,13 +83,22 @@ void balance_tiles(Blocking& blk, const Blocking& fixed, const GemmKernelInfo& k
   }
   if (fixed.nc > 0) return;
   const int m_tiles = ceil_div(m, blk.mc);
+  const int panels = ceil_div(n, k.nr);
+  if (threads > 1 && m_tiles == 1) {
+    // One row tile (a small batch streams B once): one column tile per thread, each as long as
+    // it can be. 1 x 4096 x 4096 on 2 threads, oneDNN = 1: 18 tiles of 5 panels 0.58-0.73 (fp32),
+    // 0.75 (bf16); 6 of 15 0.67-0.71; 5 of 21 0.83-0.88; 2 of 43 1.01-1.33 (fp32), 0.95-0.99
+    // (bf16), 1.18-1.25 (int8); 8 x 4096 x 4096 stays at 0.93-1.05. Past 64 panels (3072 columns)
+    // a tile is split again, in a multiple of the threads, so one KC block stays a short wait
+    // for the throttle.
+    const int tiles = ceil_div(ceil_div(panels, 64), threads) * threads;
+    blk.nc = ceil_div(panels, tiles) * k.nr;
+    return;
+  }
   while (threads > 1 && blk.nc > 4 * k.nr && m_tiles * ceil_div(n, blk.nc) < 4 * threads)
     blk.nc = std::max(4, blk.nc / k.nr / 2) * k.nr;
   blk.nc = ceil_div(ceil_div(n, ceil_div(n, blk.nc)), k.nr) * k.nr;
-  // Still not a multiple of the threads (a batch of one row tile): fewer panels per tile, down to
-  // four, until it is (8 x 4096 x 4096 on 2 threads: 11 tiles of 8 panels left one thread a tile
-  // behind; 18 of 5 do not).
-  const int panels = ceil_div(n, k.nr);
+  // Still not a multiple of the threads: fewer panels per tile, down to four, until it is.
   for (int per = blk.nc / k.nr; threads > 1 && (m_tiles * ceil_div(panels, per)) % threads != 0 && per > 4;) {
     --per;
     if ((m_tiles * ceil_div(panels, per)) % threads == 0) blk.nc = per * k.nr;
@@ -105,6 +114,8 @@ void tile_block(const Plan& p, int m0, int rows, int n0, int cols, int g0, int g
   u.load_acc = !first;
   u.final = last;
   u.ld_acc = p.blk.nc;
+  u.a_row_stride = p.a_in_place ? static_cast<std::ptrdiff_t>(p.a->ld * activation_bytes(p.k->dtype)) : 4;
+  u.a_group_stride = p.a_in_place ? 4 : static_cast<std::ptrdiff_t>(mr) * 4;
   for (int jc = 0; jc < cols; jc += nr) {
     const int col = n0 + jc;
     u.b = p.b->panel(col / nr) + static_cast<std::size_t>(g0) * nr * 4;
@@ -115,7 +126,13 @@ void tile_block(const Plan& p, int m0, int rows, int n0, int cols, int g0, int g
     for (int ir = 0; ir < rows; ir += mr) {
       const int row = m0 + ir;
       u.m = std::min(mr, rows - ir);
-      u.a = apack + static_cast<std::size_t>(ir) * groups * 4;
+      if (p.a_in_place) {
+        u.a = static_cast<const std::uint8_t*>(p.a->data) +
+              (static_cast<std::size_t>(row) * p.a->ld + static_cast<std::size_t>(g0) * p.k->kstep) *
+                  activation_bytes(p.k->dtype);
+      } else {
+        u.a = apack + static_cast<std::size_t>(ir) * groups * 4;
+      }
       u.acc = sums + (static_cast<std::size_t>(ir) * p.blk.nc + jc) * 4;
       u.c = p.c + (static_cast<std::size_t>(row) * p.ldc + col) * out_elem_size(p.ep->out);
       u.residual = p.ep->residual != nullptr
@@ -141,7 +158,7 @@ bool run_tile(const Plan& p, int tile) {
   for (int blk = 0; blk < blocks; ++blk) {
     if (p.ctx->throttle != nullptr && !p.ctx->throttle->await_within_unit(p.ctx->stop)) return false;
     const int g0 = blk * p.kc_groups, groups = std::min(p.kc_groups, p.kgroups - g0);
-    detail::pack_a(*p.a, *p.k, p.b->k(), m0, rows, g0, groups, apack);
+    if (!p.a_in_place) detail::pack_a(*p.a, *p.k, p.b->k(), m0, rows, g0, groups, apack);
     tile_block(p, m0, rows, n0, cols, g0, groups, blk == 0, blk == blocks - 1, apack, sums);
     if (p.ctx->counters != nullptr) {
       p.ctx->counters->add(slot,
@@ -150,6 +167,13 @@ bool run_tile(const Plan& p, int tile) {
   }
   return true;
 }
+
+// The kernel broadcasts A's 4-byte groups straight from A's rows, as oneDNN's brgemm does, when
+// every group lies inside K (no zero padding to add); else A is packed per tile and KC block.
+// Packing cost half of a narrow int8 GEMM and a few percent of a compute-bound one (Zen 5,
+// 1 thread, ours / oneDNN, in place against packed: 96 x 48 x 4096 int8 1.00-1.01 against 0.80;
+// 1024^3 int8 0.88-0.90 against 0.87-0.89; 1024^3 fp32 0.98-0.99 against 0.96-0.99).
+bool reads_a_in_place(const PackedWeights& b, const GemmKernelInfo& k) { return b.k() % k.kstep == 0; }
 
 void validate(const Activations& a, const PackedWeights& b, int ldc, const Epilogue& ep) {
   if (a.m <= 0 || a.data == nullptr)
@@ -191,6 +215,7 @@ bool gemm(const Activations& a, const PackedWeights& b, void* c, int ldc, const 
   const int threads = ctx.arena != nullptr ? static_cast<int>(ctx.arena->threads()) : 1;
   balance_tiles(p.blk, ctx.blocking, *p.k, p.m, p.n, threads);
   p.n_tiles = ceil_div(p.n, p.blk.nc);
+  p.a_in_place = reads_a_in_place(b, *p.k);
   if (p.k->dtype == DType::int8) {
     p.col_scale.resize(p.n);
     p.col_comp.resize(p.n);

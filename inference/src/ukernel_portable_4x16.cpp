@@ -31,7 +31,7 @@ void run(const UkernelArgs& p, Dot dot) {
   const auto* b = static_cast<const std::uint8_t*>(p.b);
   for (int g = 0; g < p.k_groups; ++g) {
     for (int r = 0; r < p.m; ++r) {
-      const std::uint8_t* ae = a + (g * kMR + r) * 4;
+      const std::uint8_t* ae = a + g * p.a_group_stride + r * p.a_row_stride;
       for (int c = 0; c < kNR; ++c) t[r][c] += dot(ae, b + (g * kNR + c) * 4);
     }
   }

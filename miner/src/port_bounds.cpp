@@ -43,7 +43,6 @@ struct CountingOps {
   struct V {
     Tally* tally = nullptr;  // null: known at compile time
   };
-  static constexpr int kLanes = 1;
 
   static V charged(V v, Cost Recipe::*what) {
     if (v.tally != nullptr) v.tally->charge(v.tally->recipe->*what);
