@@ -17,6 +17,7 @@
 #include "results/fleet.hpp"
 #include "results/json_out.hpp"
 #include "results/outputs.hpp"
+#include "results/planner.hpp"
 #include "results/si.hpp"
 #include "suite/run.hpp"
 #include "suite/workloads.hpp"
@@ -216,6 +217,12 @@ int cmd_report(const std::vector<std::string>& argv) {
   power::write_file_atomically(dir / "report.html",
                                suite::render_report(results, suite::load_timeseries(dir)));
   std::printf("wrote %s\n", (dir / "report.html").c_str());
+  // planner.json follows results.json's version of this tool (an older run's is rewritten).
+  if (results.value("site", json()).is_null()) {
+    power::write_file_atomically(dir / "planner.json",
+                                 json_text(suite::planner_from_results(results), 2) + "\n");
+    std::printf("wrote %s\n", (dir / "planner.json").c_str());
+  }
   return 0;
 }
 

@@ -24,6 +24,7 @@ int cmd_calibrate(const std::vector<std::string>& args);
 int cmd_report(const std::vector<std::string>& args);
 int cmd_site(const std::vector<std::string>& args);
 int cmd_plan(const std::vector<std::string>& args);
+int cmd_export(const std::vector<std::string>& args);
 /// Refuses (UsageError) to write into a directory holding an earlier run's results; with
 /// `force` moves them into DIR/previous-<time>/ first.
 void make_room_for_results(const std::filesystem::path& dir, bool force);

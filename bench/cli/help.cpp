@@ -54,6 +54,18 @@ constexpr CommandHelp kCommands[] = {
   --json                  print the plan as JSON)",
      "joulebench plan --results base --budget 60W --demand 400\n  joulebench plan --results base --budget "
      "45W --demand 200 --max-batch 8 --json"},
+    {"export", "a run's planner.json as SPECpower CSV, a PyPSA network, OpenMetrics or a GEOPM policy",
+     "--results DIR --format FORMAT --out PATH [OPTIONS]",
+     R"(  --results DIR           a `run` results directory (or its planner.json)
+  --format FORMAT         specpower-csv | pypsa | openmetrics | geopm-policy
+  --out PATH              the file to write (a folder for pypsa: buses.csv, generators.csv)
+  --value-per-hash X      pypsa: value of one hash, default 1 (marginal_cost = -hashes/MWh x X)
+  --value-per-inference X pypsa: value of one inference (a batch's forward pass), default 1
+  --budget W              geopm-policy: the site budget `plan` allocates (the policy caps at its site watts)
+  --demand RATE           geopm-policy: inference requests/s to serve, default 0
+  --force                 replace files that exist)",
+     "joulebench export --results base --format openmetrics --out base/metrics.prom\n  joulebench export "
+     "--results base --format pypsa --out base/pypsa --value-per-hash 2e-12"},
     {"compare", "regression check between two results (exit 1 on a regression, 2 not comparable)",
      "BASE NEW [OPTIONS]",
      R"(  BASE, NEW               results directories or results.json files
@@ -92,7 +104,8 @@ constexpr CommandHelp kCommands[] = {
     {"hash", "block hash of a header and whether it meets its target", "--header HEX [--json]",
      "  --header HEX            80-byte block header, hex\n  --json                  print as JSON",
      "joulebench hash --header 0100...\n  joulebench hash --header 0100... --json"},
-    {"kernels", "kernels built in, which this CPU runs, the defaults, sha256d cycles/hash and port bounds", "[OPTIONS]",
+    {"kernels", "kernels built in, which this CPU runs, the defaults, sha256d cycles/hash and port bounds",
+     "[OPTIONS]",
      R"(  --rounds N              interleaved measuring rounds per sha256d kernel, default 15
   --no-measure            list only (no cycles/hash measurement, ~1-2 s)
   --json                  print as JSON)",

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
       {"infer", cmd_infer}, {"sensors", cmd_sensors},     {"power", cmd_power},     {"measure", cmd_measure},
       {"cap", cmd_cap},     {"restore", cmd_restore},     {"run", cmd_run},         {"compare", cmd_compare},
       {"merge", cmd_merge}, {"calibrate", cmd_calibrate}, {"report", cmd_report},   {"site", cmd_site},
-      {"plan", cmd_plan}};
+      {"plan", cmd_plan},   {"export", cmd_export}};
   const auto it = commands.find(args[0]);
   if (it == commands.end()) {
     std::fprintf(stderr, "joulebench: error: unknown command '%s'%s; run `joulebench help` for the list\n",

@@ -64,6 +64,101 @@ json actuators_json(const json& w) {
   return out;
 }
 
+// The upper concave hull of (watts, units/s) over every level of every actuator, from idle (no
+// work): for each wattage the most work any setting gives. Between two hull points the way to get
+// there is to alternate them (duty-cycle), which is why the hull is concave, not the points alone.
+json frontier_json(const json& actuators, double idle) {
+  struct Point {
+    double watts, rate;
+    json from;
+  };
+  std::vector<Point> pts{{idle, 0.0, {{"actuator", "idle"}, {"setting", nullptr}, {"level", 0.0}}}};
+  for (const auto& a : actuators) {
+    for (const auto& l : field(a, "levels")) {
+      if (!l["watts"].is_number() || !l["throughput_per_s"].is_number()) continue;
+      pts.push_back({l["watts"].get<double>(),
+                     l["throughput_per_s"].get<double>(),
+                     {{"actuator", a["name"]}, {"setting", l["setting"]}, {"level", l["level"]}}});
+    }
+  }
+  std::sort(pts.begin(), pts.end(), [](const Point& x, const Point& y) {
+    return x.watts != y.watts ? x.watts < y.watts : x.rate > y.rate;
+  });
+  std::vector<Point> hull;
+  for (const auto& p : pts) {
+    if (!hull.empty() && p.rate <= hull.back().rate) continue;  // more watts, no more work
+    // Drop the last point while it lies on or under the chord from the one before it to p.
+    while (hull.size() >= 2) {
+      const Point& a = hull[hull.size() - 2];
+      const Point& b = hull.back();
+      if ((b.rate - a.rate) * (p.watts - a.watts) > (p.rate - a.rate) * (b.watts - a.watts)) break;
+      hull.pop_back();
+    }
+    hull.push_back(p);
+  }
+  json points = json::array();
+  for (const auto& p : hull) {
+    json j = p.from;
+    j["watts"] = p.watts;
+    j["throughput_per_s"] = p.rate;
+    j["joules_per_unit"] = p.rate > 0 ? json(p.watts / p.rate) : json();
+    points.push_back(j);
+  }
+  return {{"points", points},
+          {"between_points",
+           "alternate the two neighbouring points (duty-cycle between their settings); throughput and "
+           "watts then mix linearly by the share of time at each"}};
+}
+
+// Step response in the terms grid operators register flexible loads with, per actuator and depth.
+json dynamics_json(const json& actuator) {
+  json out = json::array();
+  const auto watts_at = [&](const json& level) -> json {
+    for (const auto& l : field(actuator, "levels"))
+      if (l["level"] == level) return l["watts"];
+    return nullptr;
+  };
+  const auto seconds = [](const json& ms) { return ms.is_number() ? json(ms.get<double>() / 1e3) : json(); };
+  for (const auto& s : field(actuator, "time_to_throttle")) {
+    const json full = watts_at(1.0), to = watts_at(s["to_level"]);
+    json ramp = nullptr;
+    if (full.is_number() && to.is_number() && s.value("t90_ms", json()).is_number() &&
+        s.value("react_ms", json()).is_number()) {
+      const double moving_s = (s["t90_ms"].get<double>() - s["react_ms"].get<double>()) / 1e3;
+      if (moving_s > 0) ramp = 0.8 * std::fabs(full.get<double>() - to.get<double>()) / moving_s;
+    }
+    out.push_back({{"to_level", s["to_level"]},
+                   {"response_delay_s", seconds(s.value("react_ms", json()))},
+                   {"full_response_s", seconds(s.value("t90_ms", json()))},
+                   {"settle_s", seconds(s.value("settle_ms", json()))},
+                   {"ramp_w_per_s", ramp},
+                   {"restoration_s", seconds(s.value("restore_t90_ms", json()))},
+                   {"min_on_s", nullptr},
+                   {"min_off_s", nullptr}});
+  }
+  return out;
+}
+
+// Which meter the watts come from and where it sits.
+json meter_json(const json& results) {
+  for (const auto& s : field(results, "power_source")) {
+    if (field(s, "primary") != true) continue;
+    const std::string kind = field(s, "kind").is_string() ? s["kind"].get<std::string>() : "unknown";
+    const std::string domain = field(s, "domain").is_string() ? s["domain"].get<std::string>() : "";
+    const std::string placement = kind == "estimated" ? "model of the CPU's share of its server's wall power"
+                                  : domain == "wall"  ? "wall"
+                                  : domain == "board" ? "board"
+                                                      : "package";
+    return {{"name", field(s, "name")},
+            {"kind", kind},
+            {"domain", field(s, "domain")},
+            {"placement", placement},
+            {"sampling_interval_s", field(s, "update_interval_s")},
+            {"path", field(s, "path")}};
+  }
+  return nullptr;
+}
+
 double number(const json& j, const std::string& what) {
   if (!j.is_number())
     throw std::invalid_argument("planner.json lacks " + what + " (a run without valid energy?)");
@@ -209,29 +304,50 @@ json load_planner(const std::string& dir) {
     throw std::invalid_argument(e.message +
                                 "; give a results directory of `joulebench run` (it writes planner.json)");
   json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || field(j, "schema") != "joulebench-planner/1")
-    throw std::invalid_argument(
-        p.string() + " is not a joulebench-planner/1 document; re-run `joulebench run` with this version");
+  if (!j.is_discarded() && field(j, "schema") == "joulebench-planner/1") {
+    throw std::invalid_argument(p.string() +
+                                " is a joulebench-planner/1 document (no frontier); rewrite it " +
+                                "with `joulebench report " + p.parent_path().string() +
+                                "`, which rebuilds planner.json from results.json");
+  }
+  if (j.is_discarded() || field(j, "schema") != kPlannerSchema)
+    throw std::invalid_argument(p.string() + " is not a " + std::string(kPlannerSchema) +
+                                " document; re-run `joulebench run` with this version");
   return j;
 }
 
 json planner_from_results(const json& results) {
+  const json& idle = field(field(results, "idle"), "watts");
   json workloads = json::array();
   for (const auto& w : field(results, "workloads")) {
-    workloads.push_back({{"name", field(w, "name")},
-                         {"unit", field(w, "unit")},
-                         {"kernel", field(w, "kernel")},
-                         {"batch", field(field(w, "inputs"), "batch")},
-                         {"full",
-                          {{"throughput_per_s", field(w, "throughput_per_s")},
-                           {"watts", field(w, "watts")},
-                           {"joules_per_unit", field(field(w, "joules_per_unit"), "gross")},
-                           {"latency_ms", field(w, "latency_ms")},
-                           {"throughput_p5", field(field(field(w, "spread"), "throughput_per_s"), "p5")},
-                           {"throughput_p95", field(field(field(w, "spread"), "throughput_per_s"), "p95")}}},
-                         {"actuators", actuators_json(w)}});
+    json actuators = actuators_json(w);
+    json dynamics = json::object();
+    for (const auto& a : actuators) dynamics[a["name"].get<std::string>()] = dynamics_json(a);
+    workloads.push_back(
+        {{"name", field(w, "name")},
+         {"unit", field(w, "unit")},
+         {"kernel", field(w, "kernel")},
+         {"batch", field(field(w, "inputs"), "batch")},
+         {"full",
+          {{"throughput_per_s", field(w, "throughput_per_s")},
+           {"watts", field(w, "watts")},
+           {"joules_per_unit", field(field(w, "joules_per_unit"), "gross")},
+           {"latency_ms", field(w, "latency_ms")},
+           {"throughput_p5", field(field(field(w, "spread"), "throughput_per_s"), "p5")},
+           {"throughput_p95", field(field(field(w, "spread"), "throughput_per_s"), "p95")}}},
+         {"frontier", idle.is_number() ? frontier_json(actuators, idle.get<double>()) : json()},
+         {"dynamics", dynamics},
+         {"actuators", actuators}});
   }
-  return {{"schema", "joulebench-planner/1"},
+  return {{"schema", kPlannerSchema},
+          {"units",
+           {{"watts", "W"},
+            {"throughput_per_s", "units/s: hashes/s for unit hash; batches/s for unit inference"},
+            {"joules_per_unit", "J per unit (gross: idle included)"},
+            {"latency_ms", "ms"},
+            {"_s", "every field ending _s is in seconds"},
+            {"_ms", "every field ending _ms is in milliseconds"},
+            {"ramp_w_per_s", "W/s"}}},
           {"tool", field(results, "tool")},
           {"machine",
            {{"cpu", field(field(results, "machine"), "cpu")},
@@ -240,13 +356,18 @@ json planner_from_results(const json& results) {
           {"complete", field(results, "complete")},
           {"verdict", field(field(results, "validity"), "verdict")},
           {"energy_kind", field(results, "energy_kind")},
-          {"idle_watts", field(field(results, "idle"), "watts")},
+          {"meter", meter_json(results)},
+          {"idle_watts", idle},
+          {"dynamics_note",
+           "response_delay_s: the step's react time (throughput leaves its noise band, about t10); "
+           "full_response_s: t90; ramp_w_per_s: 80% of the watts between full and the step's level over "
+           "t90 - react; restoration_s: t90 of the restore step; min_on_s / min_off_s: not measured (null)"},
           {"workloads", workloads}};
 }
 
 json plan(const json& planner, const PlanRequest& r) {
-  if (field(planner, "schema") != "joulebench-planner/1")
-    throw std::invalid_argument("not a joulebench-planner/1 document");
+  if (field(planner, "schema") != kPlannerSchema)
+    throw std::invalid_argument("not a " + std::string(kPlannerSchema) + " document");
   const double idle = number(field(planner, "idle_watts"), "idle_watts");
   json out{{"budget_watts", r.budget_watts},
            {"demand_per_s", r.demand_per_s},

@@ -1,4 +1,4 @@
-// Curves for planners: planner.json (schema joulebench-planner/1, results/SCHEMA.md), written by
+// Curves for planners: planner.json (schema joulebench-planner/2, results/SCHEMA.md), written by
 // every `run` from its results, holds per workload and actuator the throughput and watts at each
 // level with their spread, J/unit, latency per level for inference and time-to-throttle by
 // depth; and the allocation `joulebench plan` computes from it: serve the inference demand,
@@ -10,6 +10,8 @@
 #include <string>
 
 namespace joulebench::suite {
+
+inline constexpr const char* kPlannerSchema = "joulebench-planner/2";
 
 /// Gives every object under `j` that holds a watts or joules figure and no `energy_kind` this
 /// one (where a figure came from is said next to it, everywhere).

@@ -38,14 +38,18 @@ void expect_labelled(const json& j, const std::string& where) {
 }
 
 // results/results.schema.json (JSON Schema 2020-12), checked by python3-jsonschema.
-int schema_check(const std::filesystem::path& file) {
+int schema_check(const std::filesystem::path& file, const char* schema = JOULEBENCH_RESULTS_SCHEMA) {
   const std::string cmd =
-      std::string(JOULEBENCH_VALIDATE_RESULTS) + " " + JOULEBENCH_RESULTS_SCHEMA + " '" + file.string() + "'";
+      std::string(JOULEBENCH_VALIDATE_RESULTS) + " " + schema + " '" + file.string() + "'";
   const int status = std::system(cmd.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 void expect_schema_valid(const std::filesystem::path& dir) {
   EXPECT_EQ(schema_check(dir / "results.json"), 0) << dir << "/results.json does not match the schema";
+  if (std::filesystem::exists(dir / "planner.json")) {
+    EXPECT_EQ(schema_check(dir / "planner.json", JOULEBENCH_PLANNER_SCHEMA), 0)
+        << dir << "/planner.json does not match results/planner.schema.json";
+  }
 }
 
 std::string slurp(const std::filesystem::path& path) {
@@ -249,7 +253,7 @@ TEST(SiteQuick, WritesTheSiteSectionWithBudgetStepsAndPlanCheck) {
             {"unit", "hash"},
             {"actuators", json::array({duty})},
             {"full", {{"throughput_per_s", 2e7}, {"watts", 19.0}}}};
-  tree.write("/planner/planner.json", json{{"schema", "joulebench-planner/1"},
+  tree.write("/planner/planner.json", json{{"schema", "joulebench-planner/2"},
                                            {"energy_kind", "estimated"},
                                            {"idle_watts", 11.0},
                                            {"workloads", json::array({front1, front32, back})}}

@@ -267,7 +267,7 @@ json planner_doc() {
   duty["levels"].push_back({{"level", 1.0}, {"throughput_per_s", 1e8}, {"watts", 30.0}});
   json back{{"name", "sha256d"}, {"unit", "hash"}, {"actuators", json::array({duty})}};
   back["full"] = {{"throughput_per_s", 1e8}, {"watts", 30.0}};
-  return {{"schema", "joulebench-planner/1"},
+  return {{"schema", "joulebench-planner/2"},
           {"energy_kind", "measured"},
           {"idle_watts", 10.0},
           {"workloads", json::array({front, back})}};
