@@ -24,6 +24,9 @@ find_package(PkgConfig QUIET)
 joulebench_require(PKG_CONFIG_FOUND "pkg-config" pkg-config)
 pkg_check_modules(HWLOC QUIET IMPORTED_TARGET hwloc)
 joulebench_require(HWLOC_FOUND "hwloc" libhwloc-dev)
+# `plan` solves its allocation as a MILP with COIN-OR CBC (EPL-2.0), in-process.
+pkg_check_modules(CBC QUIET IMPORTED_TARGET cbc)
+joulebench_require(CBC_FOUND "COIN-OR CBC" coinor-libcbc-dev)
 
 find_package(Threads REQUIRED)
 

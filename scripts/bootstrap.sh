@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build pkg-config git
           libssl-dev libtbb-dev libhwloc-dev nlohmann-json3-dev
+          coinor-libcbc-dev         # CBC: `plan` solves its allocation as a MILP in-process
+          coinor-cbc glpk-utils     # the tests re-solve plan.lp with cbc and glpsol
           libbenchmark-dev libgtest-dev googletest
           libopenblas-dev libdnnl-dev ocl-icd-opencl-dev
           clang libclang-rt-14-dev  # clang and its libFuzzer/sanitizer runtimes: the fuzz harnesses

@@ -1,10 +1,12 @@
 // `joulebench site` (inference in front, mining behind, one power budget) and `joulebench plan`
 // (the allocation a planner derives from a run's curves).
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/power_setup.hpp"
+#include "joulebench/power/sysfs.hpp"
 #include "results/json_out.hpp"
 #include "results/outputs.hpp"
 #include "results/planner.hpp"
@@ -38,13 +40,43 @@ void print_plan(const json& p) {
         f["watts"].get<double>(), ms_text(f["predicted_p99_ms"]).c_str(),
         f["throttled"].get<bool>() ? " (THROTTLED: the budget cannot serve the demand)" : "");
   }
+  if (!p.value("feasible", true)) {
+    std::printf("  INFEASIBLE:\n");
+    for (const auto& why : p["infeasible_because"]) std::printf("    - %s\n", why.get<std::string>().c_str());
+    return;
+  }
   const json& b = p["back"];
-  std::printf("  back  %-14s duty %.1f%%, %.4g hashes/s, +%.1f W\n", b["workload"].get<std::string>().c_str(),
-              100 * b["duty_level"].get<double>(), b["units_per_s"].get<double>(),
-              b["watts_extra"].get<double>());
+  const json& point = b["operating_point"];
+  const std::string where =
+      point["actuator"] == "workers"
+          ? "workers " + std::to_string(point["setting"].get<int>())
+          : "duty " + std::to_string(static_cast<int>(100 * point["level"].get<double>() + 0.5)) + "%";
+  std::printf("  back  %-14s %s, %.4g hashes/s, +%.1f W\n", b["workload"].get<std::string>().c_str(),
+              where.c_str(), b["units_per_s"].get<double>(), b["watts_extra"].get<double>());
   std::printf("  site  %.1f W predicted (%s budget)\n", p["site"]["watts"].get<double>(),
               p["site"]["within_budget"].get<bool>() ? "within" : "OVER");
   if (p.contains("value_per_s")) std::printf("  value %.4g per second\n", p["value_per_s"].get<double>());
+  std::printf("  objective %.10g %s (%s)\n", p["objective"].get<double>(),
+              p["objective_units"].get<std::string>().c_str(), p["solver"].get<std::string>().c_str());
+}
+
+// plan.lp beside the planner.json read (or --lp FILE): replaced only when it is one plan wrote.
+std::filesystem::path write_lp(const Args& a, const std::string& lp) {
+  namespace fs = std::filesystem;
+  const fs::path results = *a.get("results");
+  const fs::path path = a.get("lp")
+                            ? fs::path(*a.get("lp"))
+                            : (fs::is_directory(results) ? results : results.parent_path()) / "plan.lp";
+  std::error_code ec;
+  if (fs::symlink_status(path, ec).type() == fs::file_type::symlink)
+    throw UsageError(path.string() + " is a symbolic link; give a plain path with --lp");
+  if (fs::exists(path, ec)) {
+    const auto old = power::read_text(path, nullptr, 1u << 20).value_or("");
+    if (old.rfind("\\* joulebench plan", 0) != 0)
+      throw UsageError(path.string() + " exists and is not a plan.lp written by joulebench; give --lp FILE");
+  }
+  power::write_file_atomically(path, lp);
+  return path;
 }
 
 }  // namespace
@@ -97,7 +129,9 @@ int cmd_site(const std::vector<std::string>& argv) {
 }
 
 int cmd_plan(const std::vector<std::string>& argv) {
-  const Args a(argv, {"results", "budget", "demand", "value-per-hash", "front", "max-batch", "batch-wait-ms"},
+  const Args a(argv,
+               {"results", "budget", "demand", "value-per-hash", "front", "max-batch", "batch-wait-ms",
+                "slo-ms", "lp"},
                {"json"});
   if (!a.get("results")) throw UsageError("--results DIR is required (a `joulebench run` results directory)");
   if (!a.get("budget")) throw UsageError("--budget W is required, e.g. --budget 60W");
@@ -117,17 +151,20 @@ int cmd_plan(const std::vector<std::string>& argv) {
   r.front = a.get_or("front", "");
   r.max_batch = static_cast<int>(a.uint("max-batch", 1, 4096).value_or(0));
   r.batch_wait_s = a.positive("batch-wait-ms", true).value_or(0.0) / 1e3;
+  r.slo_ms = a.positive("slo-ms");
   json p;
+  std::string lp;
   try {
-    p = suite::plan(planner, r);
+    p = suite::plan(planner, r, &lp);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  p["lp_file"] = write_lp(a, lp).string();
   if (a.flag("json"))
     print_json(p, 2);
   else
     print_plan(p);
-  return 0;
+  return p["feasible"].get<bool>() ? 0 : 1;
 }
 
 }  // namespace joulebench::cli

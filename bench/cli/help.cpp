@@ -50,8 +50,11 @@ constexpr CommandHelp kCommands[] = {
   --front NAME            inference workload, default the first in the file
   --max-batch N           the front's largest batch, default the batch it was run with
   --batch-wait-ms MS      how long a batch waits for more requests, default 0
-  --value-per-hash X      also print the value per second of the mining
-  --json                  print the plan as JSON)",
+  --value-per-hash X      maximise the value of the mining (hashes/s x X) and print it
+  --slo-ms MS             the front's p99 must stay within MS (else the plan is infeasible)
+  --lp FILE               where to write the problem as CPLEX LP, default plan.lp beside planner.json
+  --json                  print the plan as JSON
+exit 1 when no allocation meets the demand, the SLO and the budget (each reason is printed))",
      "joulebench plan --results base --budget 60W --demand 400\n  joulebench plan --results base --budget "
      "45W --demand 200 --max-batch 8 --json"},
     {"export", "a run's planner.json as SPECpower CSV, a PyPSA network, OpenMetrics or a GEOPM policy",

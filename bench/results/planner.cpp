@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "joulebench/power/sysfs.hpp"
+#include "results/milp.hpp"
 #include "results/outputs.hpp"
 
 namespace joulebench::suite {
@@ -185,35 +186,6 @@ const json& find_workload(const json& planner, const std::string& name, const ch
                               (name.empty() ? "" : " '" + name + "'") + "; run `joulebench run` with one");
 }
 
-// The mining level whose extra watts, times the share of time mining runs, fit `available`:
-// linear between measured duty levels (level 0 is idle: no extra watts, no hashes).
-struct BackLevel {
-  double level = 0, rate = 0, extra_watts = 0;
-};
-BackLevel back_level(const json& duty_levels, double idle, double available, double share) {
-  std::vector<std::array<double, 3>> pts{{0, 0, 0}};  // level, throughput, extra watts
-  for (const auto& l : duty_levels) {
-    if (l["watts"].is_number() && l["throughput_per_s"].is_number())
-      pts.push_back(
-          {l["level"].get<double>(), l["throughput_per_s"].get<double>(), l["watts"].get<double>() - idle});
-  }
-  std::sort(pts.begin(), pts.end());
-  if (share <= 0 || available <= 0) return {};
-  BackLevel best;
-  for (std::size_t i = 1; i < pts.size(); ++i) {
-    const auto& [l0, t0, w0] = pts[i - 1];
-    const auto& [l1, t1, w1] = pts[i];
-    if (share * w1 <= available) {
-      best = {l1, t1, w1};
-      continue;
-    }
-    const double f = w1 > w0 ? std::clamp((available / share - w0) / (w1 - w0), 0.0, 1.0) : 0.0;
-    best = {l0 + f * (l1 - l0), t0 + f * (t1 - t0), w0 + f * (w1 - w0)};
-    break;
-  }
-  return best;
-}
-
 // Least squares over (b, b / throughput) of the front's family; one point: all of t is per row.
 BatchTime batch_time(const json& planner, const json& front) {
   const std::string family =
@@ -365,54 +337,203 @@ json planner_from_results(const json& results) {
           {"workloads", workloads}};
 }
 
-json plan(const json& planner, const PlanRequest& r) {
+namespace {
+
+// One operating point of the back: its extra watts above idle and its rate while it runs.
+struct BackPoint {
+  std::string actuator;
+  double level = 0, setting = 0, extra_watts = 0, rate = 0;
+};
+
+std::vector<BackPoint> back_points(const json& back, const std::string& actuator, double idle) {
+  std::vector<BackPoint> pts;
+  for (const auto& a : field(back, "actuators")) {
+    if (field(a, "name") != actuator) continue;
+    for (const auto& l : field(a, "levels")) {
+      if (!l["watts"].is_number() || !l["throughput_per_s"].is_number() || !l["level"].is_number()) continue;
+      pts.push_back(
+          {actuator, l["level"].get<double>(),
+           l.value("setting", json()).is_number() ? l["setting"].get<double>() : l["level"].get<double>(),
+           std::max(0.0, l["watts"].get<double>() - idle), l["throughput_per_s"].get<double>()});
+    }
+  }
+  std::sort(pts.begin(), pts.end(), [](const BackPoint& a, const BackPoint& b) { return a.level < b.level; });
+  return pts;
+}
+
+// The front's part of the problem, fixed by the demand: it runs at full speed for its busy share.
+struct FrontNeed {
+  bool present = false;
+  double share = 0, extra_watts = 0, capacity = 0, demand = 0, p99_ms = 0;
+  bool overloaded = false;
+};
+
+// Variables: front_on (fixed 1: the demand must be served), lam_i on the duty points (point 0 is
+// the back off), seg_i binaries choosing one duty segment, wk_i binaries choosing one worker
+// count instead, back_on. Objective: hashes/s (x value per hash) over the back's share of time.
+struct PlanModel {
+  Milp m;
+  int front = -1;
+  std::vector<int> lam, workers;  // variable indices
+};
+
+PlanModel plan_model(const FrontNeed& f, const std::vector<BackPoint>& duty,
+                     const std::vector<BackPoint>& workers, double budget_left, double value) {
+  PlanModel pm;
+  Milp& m = pm.m;
+  m.title =
+      "joulebench plan: maximise the back's hashes per second (x value per hash) within the site budget";
+  const double back_share = 1.0 - f.share;
+  std::vector<std::pair<int, double>> site, convex, one, on;
+  if (f.present) {
+    pm.front = m.add_var("front_on", 1, 1, true);
+    m.add_row("front_demand", {{pm.front, f.capacity}}, 'G', f.demand);
+    site.emplace_back(pm.front, f.share * f.extra_watts);
+  }
+  std::vector<int> lam, seg;
+  for (std::size_t i = 0; i < duty.size(); ++i) {
+    lam.push_back(m.add_var("lam" + std::to_string(i), 0, 1, false, value * back_share * duty[i].rate));
+    if (i > 0) seg.push_back(m.add_var("seg" + std::to_string(i), 0, 1, true));
+  }
+  for (std::size_t i = 0; i < duty.size(); ++i) {
+    if (duty[i].extra_watts != 0) site.emplace_back(lam[i], back_share * duty[i].extra_watts);
+    convex.emplace_back(lam[i], 1);
+    if (i > 0) on.emplace_back(lam[i], 1);
+    std::vector<std::pair<int, double>> adj{{lam[i], 1}};
+    if (i > 0) adj.emplace_back(seg[i - 1], -1);
+    if (i + 1 < duty.size()) adj.emplace_back(seg[i], -1);
+    m.add_row("adjacent" + std::to_string(i), adj, 'L', 0);
+  }
+  for (const int s : seg) one.emplace_back(s, 1);
+  for (const auto& w : workers) {
+    char name[32];
+    std::snprintf(name, sizeof name, "wk%g", w.setting);
+    const int v = m.add_var(name, 0, 1, true, value * back_share * w.rate);
+    pm.workers.push_back(v);
+    site.emplace_back(v, back_share * w.extra_watts);
+    convex.emplace_back(v, 1);
+    one.emplace_back(v, 1);
+    on.emplace_back(v, 1);
+  }
+  const int back_on = m.add_var("back_on", 0, 1, true);
+  on.emplace_back(back_on, -1);
+  m.add_row("site_watts", site, 'L', budget_left);
+  m.add_row("convex", convex, 'E', 1);
+  m.add_row("one_choice", one, 'E', 1);
+  m.add_row("back_on_off", on, 'L', 0);
+  pm.lam = lam;
+  return pm;
+}
+
+}  // namespace
+
+json plan(const json& planner, const PlanRequest& r, std::string* lp_text) {
   if (field(planner, "schema") != kPlannerSchema)
     throw std::invalid_argument("not a " + std::string(kPlannerSchema) + " document");
   const double idle = number(field(planner, "idle_watts"), "idle_watts");
   json out{{"budget_watts", r.budget_watts},
            {"demand_per_s", r.demand_per_s},
            {"energy_kind", field(planner, "energy_kind")}};
-  double front_extra = 0, share = 0;
+  FrontNeed need;
+  json why = json::array();
   if (r.demand_per_s > 0) {
     const json& f = find_workload(planner, r.front, "inference", "inference (front)");
     const BatchTime t = batch_time(planner, f);
     const int max_batch =
         r.max_batch > 0 ? r.max_batch : (field(f, "batch").is_number() ? f["batch"].get<int>() : 1);
     const FrontLoad load = front_load(t, r.demand_per_s, max_batch, r.batch_wait_s);
-    const double extra_full = number(field(field(f, "full"), "watts"), "the front's watts") - idle;
-    // The front may get at most what the budget leaves above idle.
+    need = {true,
+            load.busy_share,
+            number(field(field(f, "full"), "watts"), "the front's watts") - idle,
+            max_batch / t.at(max_batch),
+            r.demand_per_s,
+            load.p99_ms,
+            load.overloaded};
+    const double front_watts = idle + need.share * need.extra_watts;
+    if (load.overloaded)
+      why.push_back("the demand (" + std::to_string(r.demand_per_s) +
+                    "/s) is at or above the front's capacity (" + std::to_string(need.capacity) +
+                    "/s in full batches of " + std::to_string(max_batch) + ")");
+    if (!load.overloaded && r.slo_ms && load.p99_ms > *r.slo_ms)
+      why.push_back("the front's predicted p99 (" + std::to_string(load.p99_ms) + " ms) exceeds the SLO (" +
+                    std::to_string(*r.slo_ms) + " ms)");
+    if (front_watts > r.budget_watts + 1e-9)
+      why.push_back("the front alone needs " + std::to_string(front_watts) +
+                    " W at this demand; the budget is " + std::to_string(r.budget_watts) + " W");
+    const double extra_full = need.extra_watts;
     const double allowed = extra_full > 0 ? std::clamp((r.budget_watts - idle) / extra_full, 0.0, 1.0) : 1.0;
     const double served = std::min(load.busy_share, allowed);
     const bool throttled = served < load.busy_share - 1e-9;
-    front_extra = served * extra_full;
     out["front"] = {
         {"workload", field(f, "name")},
         {"batch_time_ms",
          {{"fixed", 1e3 * t.fixed_s}, {"per_row", 1e3 * t.per_row_s}, {"fitted_from", t.fitted_from}}},
         {"max_batch", max_batch},
-        {"capacity_per_s", max_batch / t.at(max_batch)},
+        {"capacity_per_s", need.capacity},
         {"mean_batch", load.mean_batch},
         {"share", load.busy_share},
         {"served_share", served},
         {"meets_demand", !throttled && !load.overloaded},
-        {"watts", idle + front_extra},
+        {"watts", idle + served * extra_full},
         {"predicted_p99_ms", throttled || load.overloaded ? json() : json(load.p99_ms)},
+        {"slo_ms", r.slo_ms ? json(*r.slo_ms) : json()},
         {"throttled", throttled}};
-    share = served;
   }
   const json& b = find_workload(planner, r.back, "hash", "mining (back)");
-  const json* duty = nullptr;
-  for (const auto& a : field(b, "actuators")) duty = field(a, "name") == "duty" ? &a : duty;
-  if (duty == nullptr) throw std::invalid_argument("planner.json has no duty curve for " + r.back);
-  const BackLevel back =
-      back_level(field(*duty, "levels"), idle, r.budget_watts - idle - front_extra, 1.0 - share);
+  std::vector<BackPoint> duty = back_points(b, "duty", idle);
+  if (duty.empty()) throw std::invalid_argument("planner.json has no duty curve for " + r.back);
+  duty.insert(duty.begin(), BackPoint{"duty", 0, 0, 0, 0});  // level 0: the back off
+  const std::vector<BackPoint> workers = back_points(b, "workers", idle);
+  const double value = r.value_per_hash.value_or(1.0);
+  PlanModel pm = plan_model(need, duty, workers, r.budget_watts - idle, value);
+  Milp& model = pm.m;
+  if (r.slo_ms && need.present) model.add_row("front_p99_ms", {{pm.front, need.p99_ms}}, 'L', *r.slo_ms);
+  if (lp_text != nullptr) *lp_text = model.lp_text();
+  const MilpSolution sol = solve_with_cbc(model);
+  out["solver"] = sol.solver;
+  out["objective_units"] =
+      r.value_per_hash ? "value per second (hashes/s x --value-per-hash)" : "hashes per second";
+  out["feasible"] = sol.optimal && why.empty();
+  if (!out["feasible"].get<bool>()) {
+    if (why.empty()) why.push_back("the solver: " + sol.status);
+    out["infeasible_because"] = why;
+    out["objective"] = nullptr;
+    out["back"] = {{"workload", field(b, "name")},
+                   {"operating_point", nullptr},
+                   {"duty_level", 0.0},
+                   {"units_per_s", 0.0},
+                   {"watts_extra", 0.0}};
+    const double front_w = out.contains("front") ? out["front"]["watts"].get<double>() : idle;
+    out["site"] = {{"watts", front_w}, {"within_budget", front_w <= r.budget_watts + 1e-6}};
+    label_energy(out, out["energy_kind"].is_string() ? out["energy_kind"].get<std::string>() : "unknown");
+    return out;
+  }
+  out["objective"] = sol.objective;
+  // Read the chosen point back: a duty segment (two neighbouring lam) or one worker count.
+  const double share = need.share;
+  double rate = 0, extra = 0, level = 0;
+  json point;
+  for (std::size_t i = 0; i < duty.size(); ++i) {
+    const double l = sol.x[pm.lam[i]];
+    rate += l * duty[i].rate, extra += l * duty[i].extra_watts, level += l * duty[i].level;
+  }
+  bool by_workers = false;
+  for (std::size_t k = 0; k < workers.size(); ++k) {
+    if (sol.x[pm.workers[k]] > 0.5) {
+      by_workers = true;
+      rate = workers[k].rate, extra = workers[k].extra_watts;
+      point = {{"actuator", "workers"}, {"setting", workers[k].setting}, {"level", workers[k].level}};
+    }
+  }
+  if (!by_workers) point = {{"actuator", level > 0 ? "duty" : "off"}, {"level", level}};
   out["back"] = {{"workload", field(b, "name")},
-                 {"duty_level", back.level},
-                 {"units_per_s", (1.0 - share) * back.rate},
-                 {"watts_extra", (1.0 - share) * back.extra_watts}};
-  const double site = idle + front_extra + (1.0 - share) * back.extra_watts;
+                 {"operating_point", point},
+                 {"duty_level", by_workers ? json() : json(level)},
+                 {"units_per_s", (1.0 - share) * rate},
+                 {"watts_extra", (1.0 - share) * extra}};
+  const double site = idle + share * need.extra_watts + (1.0 - share) * extra;
   out["site"] = {{"watts", site}, {"within_budget", site <= r.budget_watts + 1e-6}};
-  if (r.value_per_hash) out["value_per_s"] = (1.0 - share) * back.rate * *r.value_per_hash;
+  if (r.value_per_hash) out["value_per_s"] = (1.0 - share) * rate * *r.value_per_hash;
   label_energy(out, out["energy_kind"].is_string() ? out["energy_kind"].get<std::string>() : "unknown");
   return out;
 }

@@ -34,6 +34,7 @@ struct PlanRequest {
   /// long a batch waits for more requests after its first.
   int max_batch = 0;
   double batch_wait_s = 0;
+  std::optional<double> slo_ms;  ///< the front's p99 must stay within this
 };
 
 /// A front's service time per batch of b requests, t(b) = fixed + per_row x b: fitted to the
@@ -55,10 +56,15 @@ struct FrontLoad {
 };
 FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait_s);
 
-/// The allocation: the front's share of the machine to serve the demand, its watts and its
-/// predicted p99 latency; the mining level that fits the rest of the budget, its hash rate and
-/// watts; the site's predicted watts. Throws std::invalid_argument when the planner document
-/// lacks what the request needs (naming it).
-nlohmann::json plan(const nlohmann::json& planner, const PlanRequest& request);
+/// The allocation, solved as a MILP (see plan_model in planner.cpp): the front serves the demand
+/// within the SLO at its busy share of the machine; in the rest of the time mining runs at the
+/// point of its duty curve (piecewise linear, one segment chosen by binaries: an SOS2 written for
+/// solvers without SOS) or at one worker count (binaries, SOS1) that maximises its hashes (or
+/// their value) with the site's watts within the budget. `feasible` false with
+/// `infeasible_because` when no allocation meets the constraints; `objective` is the solver's
+/// value. `lp_text`, when given, receives the problem as CPLEX LP. Throws std::invalid_argument
+/// when the planner document lacks what the request needs (naming it).
+nlohmann::json plan(const nlohmann::json& planner, const PlanRequest& request,
+                    std::string* lp_text = nullptr);
 
 }  // namespace joulebench::suite

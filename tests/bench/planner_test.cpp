@@ -8,6 +8,9 @@
 #include "results/planner.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <random>
 #include <sstream>
 
 namespace joulebench {
@@ -171,6 +174,117 @@ TEST(Export, GeopmPolicyCapsAtThePlannedSiteWatts) {
   const json policy = suite::export_geopm_policy({{"site", {{"watts", 42.37}}}});
   EXPECT_EQ(policy, (json{{"POWER_PACKAGE_LIMIT_TOTAL", 42.3}}));
   EXPECT_THROW(suite::export_geopm_policy(json::object()), std::invalid_argument);
+}
+
+// The best back rate by enumeration: every duty segment (linear in t on [0, 1], so the best
+// feasible t is an end of the feasible interval) and every worker count, within `avail` watts
+// over the back's share of time.
+double oracle_back_rate(const std::vector<std::array<double, 2>>& duty,
+                        const std::vector<std::array<double, 2>>& workers, double avail, double share) {
+  double best = 0;
+  for (std::size_t i = 1; i < duty.size(); ++i) {
+    const auto& [w0, r0] = duty[i - 1];
+    const auto& [w1, r1] = duty[i];
+    std::vector<double> ts{0, 1};
+    if (w1 != w0) ts.push_back(std::clamp((avail / share - w0) / (w1 - w0), 0.0, 1.0));
+    for (double t : ts) {
+      if (share * (w0 + t * (w1 - w0)) <= avail + 1e-9) best = std::max(best, share * (r0 + t * (r1 - r0)));
+    }
+  }
+  for (const auto& [w, r] : workers)
+    if (share * w <= avail + 1e-9) best = std::max(best, share * r);
+  return best;
+}
+
+TEST(PlanMilp, AgreesWithABruteForceOracleOnRandomCurves) {
+  std::mt19937 rng(20261207);
+  std::uniform_real_distribution<double> u(0, 1);
+  int feasible = 0, infeasible = 0, nonconcave = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const double idle = 10;
+    json duty{{"name", "duty"}, {"levels", json::array()}};
+    std::vector<std::array<double, 2>> dpts{{0, 0}};
+    double w = 0, r = 0;
+    for (int l = 1; l <= 10; ++l) {
+      w += 0.2 + 3 * u(rng);
+      r += (u(rng) < 0.3 ? 0.1 : 1.0) * 1e6 * (0.2 + u(rng));  // some flat steps: non-concave
+      duty["levels"].push_back(
+          {{"level", l / 10.0}, {"setting", l / 10.0}, {"watts", idle + w}, {"throughput_per_s", r}});
+      dpts.push_back({w, r});
+    }
+    for (std::size_t i = 2; i < dpts.size(); ++i) {
+      const double s0 = (dpts[i - 1][1] - dpts[i - 2][1]) / (dpts[i - 1][0] - dpts[i - 2][0]);
+      const double s1 = (dpts[i][1] - dpts[i - 1][1]) / (dpts[i][0] - dpts[i - 1][0]);
+      nonconcave += s1 > s0 * 1.0001;
+    }
+    json workers{{"name", "workers"}, {"levels", json::array()}};
+    std::vector<std::array<double, 2>> wpts;
+    for (int k = 1; k <= 3; ++k) {
+      const double ww = w * k / 3 * (0.6 + 0.6 * u(rng)), rr = r * k / 3 * (0.6 + 0.6 * u(rng));
+      workers["levels"].push_back(
+          {{"level", k / 3.0}, {"setting", k}, {"watts", idle + ww}, {"throughput_per_s", rr}});
+      wpts.push_back({ww, rr});
+    }
+    json back{{"name", "sha256d"}, {"unit", "hash"}, {"actuators", json::array({duty, workers})}};
+    json front{{"name", "ffn-b4-fp32"}, {"unit", "inference"}, {"batch", 4}, {"actuators", json::array()}};
+    front["full"] = {{"throughput_per_s", 50.0 + 100 * u(rng)}, {"watts", idle + 5 + 20 * u(rng)}};
+    const json doc{{"schema", "joulebench-planner/2"},
+                   {"energy_kind", "estimated"},
+                   {"idle_watts", idle},
+                   {"workloads", json::array({front, back})}};
+    suite::PlanRequest req;
+    req.budget_watts = idle + (w + 10) * u(rng);
+    req.demand_per_s = u(rng) < 0.5 ? 0 : 300 * u(rng);
+    if (u(rng) < 0.2) req.slo_ms = 1 + 60 * u(rng);
+    const json p = suite::plan(doc, req);
+    double share = 0, front_extra = 0;
+    bool front_ok = true;
+    if (req.demand_per_s > 0) {
+      share = p["front"]["share"].get<double>();
+      front_extra = share * (front["full"]["watts"].get<double>() - idle);
+      const json& p99 = p["front"]["predicted_p99_ms"];
+      front_ok = p["front"]["capacity_per_s"].get<double>() > req.demand_per_s &&
+                 idle + front_extra <= req.budget_watts &&
+                 (!req.slo_ms || (p99.is_number() && p99.get<double>() <= *req.slo_ms));
+    }
+    const double avail = req.budget_watts - idle - front_extra;
+    ASSERT_EQ(p["feasible"].get<bool>(), front_ok && avail >= -1e-9) << "trial " << trial << ": " << p.dump();
+    if (!p["feasible"].get<bool>()) {
+      ++infeasible;
+      EXPECT_FALSE(p["infeasible_because"].empty());
+      continue;
+    }
+    ++feasible;
+    const double expect = oracle_back_rate(dpts, wpts, avail, 1 - share);
+    EXPECT_NEAR(p["objective"].get<double>(), expect, 1e-6 * std::max(1.0, expect)) << "trial " << trial;
+    EXPECT_NEAR(p["back"]["units_per_s"].get<double>(), expect, 1e-6 * std::max(1.0, expect))
+        << "trial " << trial;
+    EXPECT_LE(p["site"]["watts"].get<double>(), req.budget_watts + 1e-6) << "trial " << trial;
+  }
+  // the seeds cover every case the test exists for
+  EXPECT_GT(feasible, 100);
+  EXPECT_GT(infeasible, 20);
+  EXPECT_GT(nonconcave, 100);
+}
+
+TEST(PlanMilp, TheLpTextIsTheProblemSolved) {
+  json duty{{"name", "duty"},
+            {"levels", json::array({json{{"level", 0.5}, {"watts", 15.0}, {"throughput_per_s", 50.0}},
+                                    json{{"level", 1.0}, {"watts", 20.0}, {"throughput_per_s", 100.0}}})}};
+  const json doc{
+      {"schema", "joulebench-planner/2"},
+      {"idle_watts", 10.0},
+      {"workloads",
+       json::array({json{{"name", "sha256d"}, {"unit", "hash"}, {"actuators", json::array({duty})}}})}};
+  suite::PlanRequest req;
+  req.budget_watts = 17.5;
+  std::string lp;
+  const json p = suite::plan(doc, req, &lp);
+  EXPECT_NEAR(p["objective"].get<double>(), 75, 1e-9);  // half way between the points: 17.5 W
+  EXPECT_NEAR(p["back"]["duty_level"].get<double>(), 0.75, 1e-9);
+  EXPECT_EQ(lp.rfind("\\* joulebench plan", 0), 0u);
+  for (const char* part : {"Maximize", "Subject To", " site_watts:", "<= 7.5", "Bounds", "General", "End"})
+    EXPECT_NE(lp.find(part), std::string::npos) << part << "\n" << lp;
 }
 
 }  // namespace

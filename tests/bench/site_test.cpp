@@ -325,6 +325,10 @@ TEST(Planner, ABudgetBelowTheDemandThrottlesTheFrontAndSaysSo) {
   r.budget_watts = 12;
   r.demand_per_s = 100;  // half the capacity needs 20 W
   const json p = suite::plan(planner_doc(), r);
+  EXPECT_FALSE(p["feasible"].get<bool>());
+  EXPECT_NE(p["infeasible_because"][0].get<std::string>().find("the front alone needs"), std::string::npos)
+      << p;
+  EXPECT_TRUE(p["objective"].is_null());
   EXPECT_TRUE(p["front"]["throttled"].get<bool>());
   EXPECT_FALSE(p["front"]["meets_demand"].get<bool>());
   EXPECT_DOUBLE_EQ(p["back"]["units_per_s"].get<double>(), 0);
