@@ -27,6 +27,11 @@ joulebench_require(HWLOC_FOUND "hwloc" libhwloc-dev)
 # `plan` solves its allocation as a MILP with COIN-OR CBC (EPL-2.0), in-process.
 pkg_check_modules(CBC QUIET IMPORTED_TARGET cbc)
 joulebench_require(CBC_FOUND "COIN-OR CBC" coinor-libcbc-dev)
+# cbc.pc links -lz and -lbz2, which coinor-libcbc-dev does not depend on.
+find_library(JOULEBENCH_LIBZ z)
+joulebench_require(JOULEBENCH_LIBZ "zlib (CBC links it)" zlib1g-dev)
+find_library(JOULEBENCH_LIBBZ2 bz2)
+joulebench_require(JOULEBENCH_LIBBZ2 "libbz2 (CBC links it)" libbz2-dev)
 
 find_package(Threads REQUIRED)
 

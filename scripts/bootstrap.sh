@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build pkg-config git
           libssl-dev libtbb-dev libhwloc-dev nlohmann-json3-dev
           coinor-libcbc-dev         # CBC: `plan` solves its allocation as a MILP in-process
+          zlib1g-dev libbz2-dev     # CBC's pkg-config links -lz -lbz2; its -dev package does not pull them in
           coinor-cbc glpk-utils     # the tests re-solve plan.lp with cbc and glpsol
           libbenchmark-dev libgtest-dev googletest
           libopenblas-dev libdnnl-dev ocl-icd-opencl-dev
