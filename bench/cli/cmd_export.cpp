@@ -36,11 +36,18 @@ json plan_for(const json& planner, const Args& a) {
   suite::PlanRequest r;
   r.budget_watts = budget.value;
   r.demand_per_s = a.positive("demand", true).value_or(0.0);
+  json p;
   try {
-    return suite::plan(planner, r);
+    p = suite::plan(planner, r);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  if (!p["feasible"].get<bool>()) {
+    std::string why;
+    for (const auto& w : p["infeasible_because"]) why += "; " + w.get<std::string>();
+    throw UsageError("no feasible plan to take a cap from" + why);
+  }
+  return p;
 }
 
 }  // namespace
