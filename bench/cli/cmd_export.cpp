@@ -4,7 +4,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "joulebench/power/sysfs.hpp"
+#include "cli/output_file.hpp"
 #include "results/export.hpp"
 #include "results/json_out.hpp"
 #include "results/planner.hpp"
@@ -16,15 +16,9 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-// An existing file is replaced only with --force (never through a symbolic link).
+// An existing file is replaced only with --force.
 void write_output(const fs::path& path, const std::string& text, bool force) {
-  std::error_code ec;
-  const auto st = fs::symlink_status(path, ec);
-  if (st.type() == fs::file_type::symlink)
-    throw UsageError(path.string() + " is a symbolic link; give a plain path for --out");
-  if (fs::exists(st) && !force)
-    throw UsageError(path.string() + " exists; choose another --out or add --force to replace it");
-  power::write_file_atomically(path, text);
+  write_output_file(path, text, "--out", force, " exists; choose another --out or add --force to replace it");
   std::printf("wrote %s\n", path.c_str());
 }
 

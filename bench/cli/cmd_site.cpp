@@ -5,6 +5,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "cli/power_setup.hpp"
 #include "joulebench/power/sysfs.hpp"
 #include "results/json_out.hpp"
@@ -67,15 +68,10 @@ std::filesystem::path write_lp(const Args& a, const std::string& lp) {
   const fs::path path = a.get("lp")
                             ? fs::path(*a.get("lp"))
                             : (fs::is_directory(results) ? results : results.parent_path()) / "plan.lp";
-  std::error_code ec;
-  if (fs::symlink_status(path, ec).type() == fs::file_type::symlink)
-    throw UsageError(path.string() + " is a symbolic link; give a plain path with --lp");
-  if (fs::exists(path, ec)) {
-    const auto old = power::read_text(path, nullptr, 1u << 20).value_or("");
-    if (old.rfind("\\* joulebench plan", 0) != 0)
-      throw UsageError(path.string() + " exists and is not a plan.lp written by joulebench; give --lp FILE");
-  }
-  power::write_file_atomically(path, lp);
+  const bool ours =
+      power::read_text(path, nullptr, 1u << 20).value_or("").rfind("\\* joulebench plan", 0) == 0;
+  write_output_file(path, lp, "--lp", ours,
+                    " exists and is not a plan.lp written by joulebench; give --lp FILE");
   return path;
 }
 

@@ -47,8 +47,9 @@ json row_json(const miner::KernelOps& ops, const miner::CoreModel* here, const K
            {"measured_cycles_per_hash", measured_cycles(measured, ops.kernel, ops.versions)},
            {"bound_over_measured", nullptr}};
   if (here != nullptr && row["measured_cycles_per_hash"].is_number()) {
-    const double bound = miner::port_bound(ops, *here).cycles_per_hash;
-    if (bound > 0) row["bound_over_measured"] = bound / row["measured_cycles_per_hash"].get<double>();
+    const json& bound = bounds[std::string(here->name)]["cycles_per_hash"];
+    if (bound.is_number())
+      row["bound_over_measured"] = bound.get<double>() / row["measured_cycles_per_hash"].get<double>();
   }
   return row;
 }

@@ -105,17 +105,16 @@ std::string export_specpower_csv(const json& planner) {
       const double units = l["throughput_per_s"].get<double>(), watts = l["watts"].get<double>();
       sum_units += units;
       sum_watts += watts;
-      out += name + "," + unit + "," + number(100 * l["level"].get<double>()) + "," +
-             number(100 * units / full) + "," + number(units) + "," + number(watts) + "," +
-             number(units / watts) + "," + kind + "\n";
+      out += csv_row({name, unit, number(100 * l["level"].get<double>()), number(100 * units / full),
+                      number(units), number(watts), number(units / watts), kind});
     }
     if (std::isfinite(idle)) {
       sum_watts += idle;
-      out += name + "," + unit + ",Active Idle,0,0," + number(idle) + ",0," + kind + "\n";
+      out += csv_row({name, unit, "Active Idle", "0", "0", number(idle), "0", kind});
     }
     if (sum_watts > 0) {
-      out += name + "," + unit + ",Overall (sum of throughput / sum of power),,," + number(sum_watts) + "," +
-             number(sum_units / sum_watts) + "," + kind + "\n";
+      out += csv_row({name, unit, "Overall (sum of throughput / sum of power)", nullptr, nullptr,
+                      number(sum_watts), number(sum_units / sum_watts), kind});
     }
   }
   return out;
@@ -140,8 +139,9 @@ std::map<std::string, std::string> export_pypsa(const json& planner, double valu
           points[i]["throughput_per_s"].get<double>() - points[i - 1]["throughput_per_s"].get<double>();
       if (dw <= 0) continue;
       const double units_per_mwh = du / dw * 3.6e9;  // units/J x J/MWh
-      g += text(field(w, "name")) + "-segment-" + std::to_string(i) + ",site," + unit_word(w) + ",-1," +
-           number(dw / 1e6) + ",0,1," + number(-units_per_mwh * value_per_unit) + ",False,0,0,1,1\n";
+      g += csv_row({text(field(w, "name")) + "-segment-" + std::to_string(i), "site", unit_word(w), "-1",
+                    number(dw / 1e6), "0", "1", number(-units_per_mwh * value_per_unit), "False", "0", "0",
+                    "1", "1"});
     }
   }
   files["generators.csv"] = g;

@@ -45,12 +45,6 @@ std::string cell(const json& v) {
   return cli::json_text(v);
 }
 
-std::string row(const std::vector<json>& cells) {
-  std::string s;
-  for (std::size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + cell(cells[i]);
-  return s + "\n";
-}
-
 json at(const json& j, const char* a, const char* b = nullptr) {
   if (!j.contains(a)) return nullptr;
   if (b == nullptr) return j[a];
@@ -65,6 +59,12 @@ std::optional<double> number(const std::string& text) {
 }
 
 }  // namespace
+
+std::string csv_row(const std::vector<json>& cells) {
+  std::string s;
+  for (std::size_t i = 0; i < cells.size(); ++i) s += (i ? "," : "") + cell(cells[i]);
+  return s + "\n";
+}
 
 const json& field(const json& j, const char* key) {
   static const json null;
@@ -254,13 +254,13 @@ std::string curves_csv(const json& results, bool with_header) {
   const json host = field(results, "machine").value("hostname", "");
   for (const auto& w : field(results, "workloads")) {
     for (const auto& p : w.value("curve", json::array())) {
-      out +=
-          row({host, field(w, "name"), field(w, "unit"), field(p, "actuator"), field(p, "level"),
-               field(p, "setting"), at(p, "cap", "in_force"), field(p, "achieved_level"), field(p, "watts"),
-               field(p, "energy_ok"), field(p, "energy_kind"), field(results, "energy_sensor"),
-               field(p, "throughput_per_s"), at(p, "joules_per_unit", "gross"),
-               at(p, "joules_per_unit", "net"), at(p, "latency_ms", "p50"), at(p, "latency_ms", "p99"),
-               field(p, "cap_binding_fraction"), field(results, "quick")});
+      out += csv_row({host, field(w, "name"), field(w, "unit"), field(p, "actuator"), field(p, "level"),
+                      field(p, "setting"), at(p, "cap", "in_force"), field(p, "achieved_level"),
+                      field(p, "watts"), field(p, "energy_ok"), field(p, "energy_kind"),
+                      field(results, "energy_sensor"), field(p, "throughput_per_s"),
+                      at(p, "joules_per_unit", "gross"), at(p, "joules_per_unit", "net"),
+                      at(p, "latency_ms", "p50"), at(p, "latency_ms", "p99"),
+                      field(p, "cap_binding_fraction"), field(results, "quick")});
     }
   }
   return out;
@@ -299,7 +299,7 @@ std::string steps_csv(const json& results, bool with_header) {
     for (const auto& s : w.value("steps", json::array())) {
       std::vector<json> cells{host, field(w, "name")};
       for (const char* c : kColumns) cells.push_back(field(s, c));
-      out += row(cells);
+      out += csv_row(cells);
     }
   }
   return out;
@@ -309,7 +309,7 @@ void write_data_files(const fs::path& dir, const json& results, const json& time
   power::write_file_atomically(dir / "curves.csv", curves_csv(results));
   power::write_file_atomically(dir / "steps.csv", steps_csv(results));
   std::string ts = "workload,actuator,to_level,t_ms,throughput_per_s,watts,energy_kind\n";
-  for (const auto& r : timeseries) ts += row({r[0], r[1], r[2], r[3], r[4], r[5], r[6]});
+  for (const auto& r : timeseries) ts += csv_row({r[0], r[1], r[2], r[3], r[4], r[5], r[6]});
   power::write_file_atomically(dir / "steps_timeseries.csv", ts);
   if (field(results, "site").is_null())
     power::write_file_atomically(dir / "planner.json",

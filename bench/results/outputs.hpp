@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "joulebench/power/sampler.hpp"
 
@@ -37,6 +38,9 @@ void record_step_series(nlohmann::json& rows, const std::string& workload, const
 /// for a `run`, planner.json (report/pages.hpp's write_outputs adds the page and results.json).
 void write_data_files(const std::filesystem::path& dir, const nlohmann::json& results,
                       const nlohmann::json& timeseries);
+/// One CSV line: strings quoted when they hold a comma, quote or newline (quotes doubled), floats
+/// as %.6g, null empty.
+std::string csv_row(const std::vector<nlohmann::json>& cells);
 /// CSV text of the curves / steps (header + one row each), for the files and for `merge`.
 std::string curves_csv(const nlohmann::json& results, bool with_header = true);
 std::string steps_csv(const nlohmann::json& results, bool with_header = true);

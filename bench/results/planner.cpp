@@ -341,7 +341,6 @@ namespace {
 
 // One operating point of the back: its extra watts above idle and its rate while it runs.
 struct BackPoint {
-  std::string actuator;
   double level = 0, setting = 0, extra_watts = 0, rate = 0;
 };
 
@@ -352,7 +351,7 @@ std::vector<BackPoint> back_points(const json& back, const std::string& actuator
     for (const auto& l : field(a, "levels")) {
       if (!l["watts"].is_number() || !l["throughput_per_s"].is_number() || !l["level"].is_number()) continue;
       pts.push_back(
-          {actuator, l["level"].get<double>(),
+          {l["level"].get<double>(),
            l.value("setting", json()).is_number() ? l["setting"].get<double>() : l["level"].get<double>(),
            std::max(0.0, l["watts"].get<double>() - idle), l["throughput_per_s"].get<double>()});
     }
@@ -366,9 +365,10 @@ struct FrontNeed {
   bool present = false;
   double share = 0, extra_watts = 0, capacity = 0, demand = 0, p99_ms = 0;
   bool overloaded = false;
+  std::optional<double> slo_ms;
 };
 
-// Variables: front_on (fixed 1: the demand must be served), lam_i on the duty points (point 0 is
+// Variables: front_on (fixed 1: the demand and the SLO must be met), lam_i on the duty points (point 0 is
 // the back off), seg_i binaries choosing one duty segment, wk_i binaries choosing one worker
 // count instead, back_on. Objective: hashes/s (x value per hash) over the back's share of time.
 struct PlanModel {
@@ -388,9 +388,11 @@ PlanModel plan_model(const FrontNeed& f, const std::vector<BackPoint>& duty,
   if (f.present) {
     pm.front = m.add_var("front_on", 1, 1, true);
     m.add_row("front_demand", {{pm.front, f.capacity}}, 'G', f.demand);
+    if (f.slo_ms) m.add_row("front_p99_ms", {{pm.front, f.p99_ms}}, 'L', *f.slo_ms);
     site.emplace_back(pm.front, f.share * f.extra_watts);
   }
-  std::vector<int> lam, seg;
+  std::vector<int>& lam = pm.lam;
+  std::vector<int> seg;
   for (std::size_t i = 0; i < duty.size(); ++i) {
     lam.push_back(m.add_var("lam" + std::to_string(i), 0, 1, false, value * back_share * duty[i].rate));
     if (i > 0) seg.push_back(m.add_var("seg" + std::to_string(i), 0, 1, true));
@@ -421,7 +423,6 @@ PlanModel plan_model(const FrontNeed& f, const std::vector<BackPoint>& duty,
   m.add_row("convex", convex, 'E', 1);
   m.add_row("one_choice", one, 'E', 1);
   m.add_row("back_on_off", on, 'L', 0);
-  pm.lam = lam;
   return pm;
 }
 
@@ -448,7 +449,8 @@ json plan(const json& planner, const PlanRequest& r, std::string* lp_text) {
             max_batch / t.at(max_batch),
             r.demand_per_s,
             load.p99_ms,
-            load.overloaded};
+            load.overloaded,
+            r.slo_ms};
     const double front_watts = idle + need.share * need.extra_watts;
     if (load.overloaded)
       why.push_back("the demand (" + std::to_string(r.demand_per_s) +
@@ -482,14 +484,12 @@ json plan(const json& planner, const PlanRequest& r, std::string* lp_text) {
   const json& b = find_workload(planner, r.back, "hash", "mining (back)");
   std::vector<BackPoint> duty = back_points(b, "duty", idle);
   if (duty.empty()) throw std::invalid_argument("planner.json has no duty curve for " + r.back);
-  duty.insert(duty.begin(), BackPoint{"duty", 0, 0, 0, 0});  // level 0: the back off
+  duty.insert(duty.begin(), BackPoint{});  // level 0: the back off
   const std::vector<BackPoint> workers = back_points(b, "workers", idle);
   const double value = r.value_per_hash.value_or(1.0);
-  PlanModel pm = plan_model(need, duty, workers, r.budget_watts - idle, value);
-  Milp& model = pm.m;
-  if (r.slo_ms && need.present) model.add_row("front_p99_ms", {{pm.front, need.p99_ms}}, 'L', *r.slo_ms);
-  if (lp_text != nullptr) *lp_text = model.lp_text();
-  const MilpSolution sol = solve_with_cbc(model);
+  const PlanModel pm = plan_model(need, duty, workers, r.budget_watts - idle, value);
+  if (lp_text != nullptr) *lp_text = pm.m.lp_text();
+  const MilpSolution sol = solve_with_cbc(pm.m);
   out["solver"] = sol.solver;
   out["objective_units"] =
       r.value_per_hash ? "value per second (hashes/s x --value-per-hash)" : "hashes per second";

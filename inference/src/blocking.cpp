@@ -105,9 +105,10 @@ void balance_tiles(Blocking& blk, const Blocking& fixed, const GemmKernelInfo& k
   }
 }
 
-// One KC block of one tile: every (B panel, A micro-panel) pair.
+// One KC block of one tile: every (B panel, A micro-panel) pair. Row ir of the tile's A starts at
+// a_first + ir x a_step (packed or in place, see run_tile).
 void tile_block(const Plan& p, int m0, int rows, int n0, int cols, int g0, int groups, bool first, bool last,
-                const std::uint8_t* apack, std::uint8_t* sums) {
+                const std::uint8_t* a_first, std::ptrdiff_t a_step, std::uint8_t* sums) {
   const int mr = p.k->mr, nr = p.k->nr;
   detail::UkernelArgs u = base_args(p);
   u.k_groups = groups;
@@ -126,13 +127,7 @@ void tile_block(const Plan& p, int m0, int rows, int n0, int cols, int g0, int g
     for (int ir = 0; ir < rows; ir += mr) {
       const int row = m0 + ir;
       u.m = std::min(mr, rows - ir);
-      if (p.a_in_place) {
-        u.a = static_cast<const std::uint8_t*>(p.a->data) +
-              (static_cast<std::size_t>(row) * p.a->ld + static_cast<std::size_t>(g0) * p.k->kstep) *
-                  activation_bytes(p.k->dtype);
-      } else {
-        u.a = apack + static_cast<std::size_t>(ir) * groups * 4;
-      }
+      u.a = a_first + ir * a_step;
       u.acc = sums + (static_cast<std::size_t>(ir) * p.blk.nc + jc) * 4;
       u.c = p.c + (static_cast<std::size_t>(row) * p.ldc + col) * out_elem_size(p.ep->out);
       u.residual = p.ep->residual != nullptr
@@ -151,15 +146,25 @@ bool run_tile(const Plan& p, int tile) {
   const std::size_t slot = platform::WorkerArena::inside() ? platform::WorkerArena::current_slot() : 0;
   const int mr = p.k->mr;
   Scratch& s = scratch();
-  std::uint8_t* apack = s.a(static_cast<std::size_t>(ceil_div(rows, mr)) * mr * p.kc_groups * 4);
+  std::uint8_t* apack =
+      p.a_in_place ? nullptr : s.a(static_cast<std::size_t>(ceil_div(rows, mr)) * mr * p.kc_groups * 4);
+  const std::size_t a_elem = activation_bytes(p.k->dtype);
   const int blocks = ceil_div(p.kgroups, p.kc_groups);
   std::uint8_t* sums =
       blocks > 1 ? s.sums(static_cast<std::size_t>(ceil_div(rows, mr)) * mr * p.blk.nc * 4) : nullptr;
   for (int blk = 0; blk < blocks; ++blk) {
     if (p.ctx->throttle != nullptr && !p.ctx->throttle->await_within_unit(p.ctx->stop)) return false;
     const int g0 = blk * p.kc_groups, groups = std::min(p.kc_groups, p.kgroups - g0);
-    if (!p.a_in_place) detail::pack_a(*p.a, *p.k, p.b->k(), m0, rows, g0, groups, apack);
-    tile_block(p, m0, rows, n0, cols, g0, groups, blk == 0, blk == blocks - 1, apack, sums);
+    const std::uint8_t* a_first = apack;
+    std::ptrdiff_t a_step = static_cast<std::ptrdiff_t>(groups) * 4;  // a packed row's groups
+    if (p.a_in_place) {
+      a_first = static_cast<const std::uint8_t*>(p.a->data) +
+                (static_cast<std::size_t>(m0) * p.a->ld + static_cast<std::size_t>(g0) * p.k->kstep) * a_elem;
+      a_step = static_cast<std::ptrdiff_t>(p.a->ld * a_elem);
+    } else {
+      detail::pack_a(*p.a, *p.k, p.b->k(), m0, rows, g0, groups, apack);
+    }
+    tile_block(p, m0, rows, n0, cols, g0, groups, blk == 0, blk == blocks - 1, a_first, a_step, sums);
     if (p.ctx->counters != nullptr) {
       p.ctx->counters->add(slot,
                            2ull * rows * cols * std::min(groups * p.k->kstep, p.b->k() - g0 * p.k->kstep));
