@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace joulebench::suite {
 
@@ -37,21 +39,26 @@ struct PlanRequest {
   std::optional<double> slo_ms;  ///< the front's p99 must stay within this
 };
 
-/// A front's service time per batch of b requests, t(b) = fixed + per_row x b: fitted to the
-/// runs of one model at several batch sizes (the run's ffn-b1 and ffn-b32), so a plan holds at
-/// the batch a server really forms.
+/// A front's service time per batch of b requests. Preferred: the serving probe's batch times
+/// after an idle gap (beside the yielding back when the run mined), at measured batch sizes,
+/// interpolated piecewise linearly and extended past the last size by the last segment's slope.
+/// Otherwise t(b) = fixed + per_row x b fitted to the runs of one model at several batch sizes
+/// (back to back: no wake-up after idle gaps, so it under-states a serving front).
 struct BatchTime {
   double fixed_s = 0, per_row_s = 0;
+  std::vector<std::pair<double, double>> measured;  ///< (rows, seconds), ascending rows
+  std::string source;
   std::vector<std::string> fitted_from;
-  [[nodiscard]] double at(double rows) const { return fixed_s + per_row_s * rows; }
+  [[nodiscard]] double at(double rows) const;
 };
 
-/// The front under an open Poisson stream of `rate` requests/s, batched greedily (a batch takes
-/// what has arrived, up to `max_batch`; an idle server waits `wait_s` after the first arrival):
-/// mean batch, share of time busy, and a p99 latency estimate (the batch in progress plus a
-/// batch at the 99th percentile of arrivals). `overloaded` when even full batches cannot keep up.
+/// The front under an open Poisson stream of `rate` requests/s, batched as the site's server does
+/// (a batch starts when it is full or its oldest request has waited `wait_s`, never before the
+/// server is free), simulated over a seeded stream: mean batch, share of time busy, batches per
+/// second and the 99th percentile latency. `overloaded` when even full batches cannot keep up.
 struct FrontLoad {
-  double mean_batch = 0, busy_share = 0, p99_ms = 0;
+  double mean_batch = 0, busy_share = 0, batches_per_s = 0, p99_ms = 0;
+  std::size_t simulated_requests = 0;
   bool overloaded = false;
 };
 FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait_s);

@@ -56,8 +56,10 @@ std::vector<Request> FrontServer::serve(const std::vector<double>& arrivals, clo
     busy_s_ = busy_s_.load() + std::chrono::duration<double>(t1 - t0).count();
     if (yield.after_batch) yield.after_batch();
     if (!done) break;
+    const double began = std::chrono::duration<double>(t0 - start).count();
     const double end = std::chrono::duration<double>(t1 - start).count();
     for (std::size_t i = next; i < last; ++i) {
+      requests[i].start = began;
       requests[i].end = end;
       requests[i].batch = rows;
     }

@@ -16,6 +16,7 @@ namespace joulebench::site {
 
 struct Request {
   double arrival = 0;  ///< seconds from the phase start
+  double start = -1;   ///< when its batch started computing
   double end = -1;     ///< completion; -1 while not served
   int batch = 0;       ///< size of the batch it was served in
   [[nodiscard]] bool served() const { return end >= 0; }

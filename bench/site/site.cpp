@@ -37,6 +37,7 @@ using clock = std::chrono::steady_clock;
 constexpr double kBinS = 0.1;  // power, hash rate and budget series
 constexpr std::uint32_t kBackBatch = 1024;
 constexpr double kWithinWindowS = 0.5;  // a budget bounds mean power over this, not each millisecond
+constexpr double kIdleGapS = 1e-4;      // a batch after a longer idle gap counts as "after idle"
 
 struct Durations {
   double capacity_s, full_load_s, stream_s, back_s, grace_s;
@@ -223,6 +224,43 @@ json mean_batch(const std::vector<Request>& requests) {
   for (const auto& r : requests)
     if (r.served() && r.batch > 0) rows += 1.0, batches += 1.0 / r.batch;
   return batches > 0 ? json(rows / batches) : json();
+}
+
+// The front's measured service per batch: how long batches of each size took, and whether a
+// batch that started after the server sat idle took longer than one that followed another at
+// once (the wake-up cost a planner's batch-time curve, measured back to back, does not hold).
+json service_json(const std::vector<Request>& requests) {
+  struct Batch {
+    double rows, seconds, gap;
+  };
+  std::vector<Batch> batches;
+  double prev_end = -1, prev_start = -1;
+  for (const auto& r : requests) {
+    if (!r.served() || r.start == prev_start) continue;
+    batches.push_back(
+        {static_cast<double>(r.batch), r.end - r.start, prev_end < 0 ? 1.0 : r.start - prev_end});
+    prev_start = r.start, prev_end = r.end;
+  }
+  if (batches.size() < 2) return json();
+  double n = 0, mr = 0, ms = 0;
+  for (const auto& b : batches) n += 1, mr += b.rows, ms += b.seconds;
+  mr /= n, ms /= n;
+  double srr = 0, srs = 0;
+  for (const auto& b : batches) srr += (b.rows - mr) * (b.rows - mr), srs += (b.rows - mr) * (b.seconds - ms);
+  const double per_row = srr > 0 ? srs / srr : 0.0;
+  const auto group = [&](bool after_idle) {
+    double k = 0, rows = 0, sec = 0;
+    for (const auto& b : batches)
+      if ((b.gap > kIdleGapS) == after_idle) k += 1, rows += b.rows, sec += b.seconds;
+    return k > 0 ? json{{"batches", k}, {"mean_rows", rows / k}, {"mean_ms", 1e3 * sec / k}} : json();
+  };
+  return {{"batches", batches.size()},
+          {"mean_rows", mr},
+          {"mean_ms", 1e3 * ms},
+          {"fit_ms", {{"fixed", 1e3 * (ms - per_row * mr)}, {"per_row", 1e3 * per_row}}},
+          {"after_idle", group(true)},
+          {"back_to_back", group(false)},
+          {"idle_gap_ms", 1e3 * kIdleGapS}};
 }
 
 // The site position's upper half moves only the back's share of power (full load minus the
@@ -488,6 +526,7 @@ void record_front_and_back(const Site& s, const Phases& p, json& site) {
                                  {"corun", latency_json(co.requests, s.o.slo_ms)}};
   site["front"]["busy_fraction"] = {{"alone", 1.0 - spare_alone}, {"corun", 1.0 - spare}};
   site["front"]["mean_batch"] = {{"alone", mean_batch(alone.requests)}, {"corun", mean_batch(co.requests)}};
+  site["front"]["service"] = {{"alone", service_json(alone.requests)}, {"corun", service_json(co.requests)}};
   site["back"]["units_per_s"] = {{"alone", alone_rate}, {"corun", co_rate}};
   site["back"]["spare_capacity"] = spare;
   // Hashes per second co-run over what the back alone does in the front's idle share of the co-run.

@@ -22,6 +22,7 @@
 #include "runtime/signals.hpp"
 #include "suite/machine.hpp"
 #include "suite/run_state.hpp"
+#include "suite/serving.hpp"
 #include "suite/workloads.hpp"
 
 namespace joulebench::suite {
@@ -118,7 +119,8 @@ double planned_seconds(const RunOptions& o, const Timing& t) {
       per_workload +=
           t.steps_s(a == "workers" ? std::min(o.step_levels.size(), cores - 1) : o.step_levels.size());
   }
-  return t.idle_s + per_workload * static_cast<double>(o.workloads.size());
+  const double serving_s = o.quick ? 3 : 10;  // the serving probe, about
+  return t.idle_s + per_workload * static_cast<double>(o.workloads.size()) + serving_s;
 }
 
 }  // namespace
@@ -223,6 +225,10 @@ int run_suite(const RunOptions& options) {
   for (const std::string& name : o.workloads) {
     if (run.stopped) break;
     characterise(run, name);
+  }
+  if (!run.stopped) {
+    run.results["serving"] = serving_probe(run);
+    run.save();
   }
   finish_results(run.results, o, !run.stopped);
   run.results["validity"] = validity(run.results);

@@ -213,6 +213,17 @@ TEST(RunQuick, PortableKernelIsFlaggedAgainstTheLibrary) {
   EXPECT_LT(l["ratio"].get<double>(), 0.8) << l.dump();
   EXPECT_TRUE(flagged) << j["validity"].dump(2);
   EXPECT_NE(r.output.find("describes our kernel more than the machine"), std::string::npos) << r.output;
+  // The serving probe: every batch size up to the model's, after an idle gap; no back to probe.
+  const json& sv = j["serving"];
+  ASSERT_TRUE(sv["alone"]["batch_ms"].is_array()) << sv;
+  std::vector<int> rows;
+  for (const auto& c : sv["alone"]["batch_ms"]) {
+    rows.push_back(c["rows"].get<int>());
+    EXPECT_GT(c["median"].get<double>(), 0);
+    EXPECT_GE(c["n"].get<double>(), 10);
+  }
+  EXPECT_EQ(rows, (std::vector<int>{1, 2, 4, 8, 16, 32}));
+  EXPECT_TRUE(sv["beside_back"].is_null());
   expect_schema_valid(out);
 }
 
@@ -296,7 +307,10 @@ TEST(SiteQuick, WritesTheSiteSectionWithBudgetStepsAndPlanCheck) {
     for (const char* k : {"over_budget_fraction", "over_budget_joules", "band_watts", "budget_watts"})
       EXPECT_TRUE(ph.contains(k)) << k;
   EXPECT_TRUE(site["controller"]["settled_position_std"].is_number());
+  // No serving probe in this planner: the batch time is fitted to its two back-to-back runs.
   EXPECT_EQ(site["plan"]["predicted"]["front"]["batch_time_ms"]["fitted_from"].size(), 2u);
+  for (const char* phase : {"alone", "corun"})
+    EXPECT_GT(site["front"]["service"][phase]["batches"].get<double>(), 0) << phase;
   EXPECT_TRUE(site["plan"]["error_pct"].contains("site_watts"));
   expect_labelled(j, "results");
   const auto html = tree.read("/site/report.html");

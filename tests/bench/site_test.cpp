@@ -177,7 +177,7 @@ TEST(Front, BatchesWhatArrivesWithinTheWaitAndYieldsPerBatch) {
 
 TEST(SiteFigures, LatencyAndSlo) {
   std::vector<Request> r(100);
-  for (int i = 0; i < 100; ++i) r[i] = {0.01 * i, 0.01 * i + (i + 1) * 1e-3, 1};
+  for (int i = 0; i < 100; ++i) r[i] = {.arrival = 0.01 * i, .end = 0.01 * i + (i + 1) * 1e-3, .batch = 1};
   r[99].end = -1;                        // unserved: an SLO miss
   const json l = latency_json(r, 50.5);  // off the grid: no rounding at the edge
   EXPECT_EQ(l["requests"], 100);
@@ -279,17 +279,82 @@ TEST(Planner, ServesTheDemandAndGivesTheRestToMining) {
   r.demand_per_s = 50;  // a quarter of the front's 200 requests/s
   r.value_per_hash = 1e-6;
   const json p = suite::plan(planner_doc(), r);
-  EXPECT_NEAR(p["front"]["share"].get<double>(), 0.25, 1e-12);
-  EXPECT_NEAR(p["front"]["watts"].get<double>(), 15, 1e-9);  // 10 + 0.25 x 20
-  // One batch size in the planner: t(b) = 5 ms x b. The mean batch is ~1.03 (5.15 ms), and 2
-  // arrivals is the 99th percentile of Poisson(50/s x 5.15 ms): the tail batch takes 10 ms.
-  EXPECT_NEAR(p["front"]["predicted_p99_ms"].get<double>(), 15.15, 0.02);
-  // 10 W left for mining in 75% of the time: 13.3 W extra while mining, between the half (10 W)
-  // and full (20 W) duty points: level 0.5 + 0.5 x 3.33/10.
-  EXPECT_NEAR(p["back"]["duty_level"].get<double>(), 0.5 + 0.5 * (10 / 0.75 - 10) / 10, 1e-9);
+  // t(b) = 5 ms x b and no batch wait: busy 50/s x 5 ms per request, over a simulated stream of
+  // 20,000 requests (the share's relative spread is about 1/sqrt(20000) = 0.7%).
+  const double share = p["front"]["share"].get<double>();
+  EXPECT_NEAR(share, 0.25, 0.01);
+  EXPECT_NEAR(p["front"]["watts"].get<double>(), 10 + share * 20, 1e-9);
+  EXPECT_DOUBLE_EQ(p["front"]["back_share"].get<double>(), 1 - share);  // no yield cost measured
+  // A request waits at most for the batch in progress and then runs in a batch of a few.
+  EXPECT_GT(p["front"]["predicted_p99_ms"].get<double>(), 5.0);
+  EXPECT_LT(p["front"]["predicted_p99_ms"].get<double>(), 25.0);
+  // 15 W above idle, less the front's share x 20 W, left for mining in the rest of the time:
+  // between the half (10 W) and full (20 W) duty points.
+  const double back_extra = (15 - share * 20) / (1 - share);
+  EXPECT_NEAR(p["back"]["duty_level"].get<double>(), 0.5 + 0.5 * (back_extra - 10) / 10, 1e-9);
   EXPECT_NEAR(p["site"]["watts"].get<double>(), 25, 1e-9);
   EXPECT_TRUE(p["site"]["within_budget"].get<bool>());
   EXPECT_NEAR(p["value_per_s"].get<double>(), p["back"]["units_per_s"].get<double>() * 1e-6, 1e-9);
+}
+
+// The batcher simulation against cases with exact answers.
+TEST(FrontLoad, AnIdleServerServesEachRequestAlone) {
+  suite::BatchTime t;
+  t.per_row_s = 5e-3;
+  // 0.2 requests/s: 0.1% of requests find the server busy, so the 99th percentile is one alone.
+  const suite::FrontLoad f = suite::front_load(t, 0.2, 8, 0);
+  EXPECT_LT(f.mean_batch, 1.005);
+  EXPECT_NEAR(f.p99_ms, 5.0, 1e-6);
+  EXPECT_NEAR(f.busy_share, 0.2 * 5e-3 * f.mean_batch, 1e-4);
+}
+
+TEST(FrontLoad, TheBatchWaitGathersThePoissonArrivalsOfItsWindow) {
+  suite::BatchTime t;
+  t.fixed_s = 1e-6;
+  // A free server, a 2 ms wait at 1000/s: 1 + 1000 x 2 ms = 3 requests per batch on average; the
+  // first of each waits the whole 2 ms (a third of the requests), so that is the 99th percentile.
+  const suite::FrontLoad f = suite::front_load(t, 1000, 100, 2e-3);
+  EXPECT_NEAR(f.mean_batch, 3.0, 0.05);
+  EXPECT_NEAR(f.p99_ms, 2.001, 1e-6);
+  EXPECT_NEAR(f.batches_per_s, 1000 / f.mean_batch, 0.01 * 1000 / f.mean_batch);  // the stream's own rate
+  // A long wait: every batch fills to max_batch (60,000 requests in batches of 4).
+  const suite::FrontLoad full = suite::front_load(t, 1000, 4, 1.0);
+  EXPECT_NEAR(full.mean_batch, 4.0, 1e-9);
+  EXPECT_FALSE(full.overloaded);
+}
+
+TEST(FrontLoad, MeasuredBatchTimesInterpolateAndExtendByTheLastSlope) {
+  suite::BatchTime t;
+  t.measured = {{1, 1e-3}, {2, 1.2e-3}, {4, 2e-3}};
+  EXPECT_NEAR(t.at(1), 1e-3, 1e-12);
+  EXPECT_NEAR(t.at(3), 1.6e-3, 1e-12);
+  EXPECT_NEAR(t.at(6), 2.8e-3, 1e-12);  // 2 ms + 2 rows x 0.4 ms
+}
+
+// With a serving probe in the planner, its batch times (beside the back) are the front's, and
+// each yield's cost comes out of the back's time.
+TEST(Planner, UsesTheServingProbeAndChargesEachYield) {
+  json doc = planner_doc();
+  doc["serving"] = {
+      {"workload", "ffn-b2-fp32"},
+      {"alone",
+       {{"batch_ms", json::array({{{"rows", 1}, {"median", 9.0}}, {{"rows", 2}, {"median", 9.0}}})}}},
+      {"beside_back",
+       {{"batch_ms", json::array({{{"rows", 1}, {"median", 6.0}}, {{"rows", 2}, {"median", 8.0}}})},
+        {"back", {{"lost_ms_per_yield", 0.5}}}}}};
+  suite::PlanRequest r;
+  r.budget_watts = 40;
+  r.demand_per_s = 50;
+  const json p = suite::plan(doc, r);
+  const json& f = p["front"];
+  EXPECT_NE(f["batch_time_ms"]["source"].get<std::string>().find("beside the yielding back"),
+            std::string::npos);
+  EXPECT_NEAR(f["batch_time_ms"]["at"][0]["ms"].get<double>(), 6.0, 1e-12);
+  EXPECT_NEAR(f["capacity_per_s"].get<double>(), 2 / 8e-3, 1e-9);
+  EXPECT_NEAR(f["yield_cost_ms"].get<double>(), 0.5, 1e-12);
+  const double back_share = 1 - f["share"].get<double>() - f["batches_per_s"].get<double>() * 0.5e-3;
+  EXPECT_NEAR(f["back_share"].get<double>(), back_share, 1e-12);
+  EXPECT_NEAR(p["back"]["units_per_s"].get<double>(), back_share * 1e8, 1e-3);  // full duty fits 40 W
 }
 
 TEST(Planner, FitsTheBatchTimeAcrossBatchSizesOfOneModel) {

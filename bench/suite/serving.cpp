@@ -1,0 +1,167 @@
+// The serving probe: batch time after an idle gap, alone and beside a yielding back.
+#include "suite/serving.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "joulebench/inference/model.hpp"
+#include "runtime/signals.hpp"
+#include "suite/run_state.hpp"
+#include "suite/workloads.hpp"
+
+namespace joulebench::suite {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+double seconds_since(clock::time_point t0) {
+  return std::chrono::duration<double>(clock::now() - t0).count();
+}
+
+// The first inference model of the run, at the largest batch it was run with.
+std::string front_name(const RunOptions& o) {
+  std::string best, family;
+  int batch = 0;
+  for (const auto& w : o.workloads) {
+    if (w == "sha256d") continue;
+    inference::ModelSpec spec = workload_spec(w);
+    const int b = spec.batch;
+    spec.batch = 1;
+    if (family.empty()) family = spec.to_string();
+    if (spec.to_string() == family && b > batch) best = w, batch = b;
+  }
+  return best;
+}
+
+// Batch sizes probed: powers of two up to the model's batch, and the batch itself.
+std::vector<int> probe_rows(int batch) {
+  std::vector<int> rows;
+  for (int r = 1; r < batch; r *= 2) rows.push_back(r);
+  rows.push_back(batch);
+  return rows;
+}
+
+// Milliseconds per batch for each entry of `rows`, up to `rounds` times each in rotating order, every
+// batch after an idle gap; `around` wraps each batch (the back's pause and resume). Returns the
+// per-size samples, and adds the seconds spent inside forward passes to `busy_s`.
+std::vector<std::vector<double>> time_batches(Run& run, inference::InferenceWorkload& front,
+                                              const std::vector<int>& rows, int rounds,
+                                              platform::ThrottleState* back, double& busy_s) {
+  // A slow model stops early: at least 10 rounds, then no more than the time allowed.
+  const double allowed_s = run.o.quick ? 2.0 : 8.0;
+  const auto began = clock::now();
+  const auto input = front.model().sample_input();
+  std::vector<float> output(static_cast<std::size_t>(front.model().spec().batch) *
+                            front.model().output_width());
+  std::vector<std::vector<double>> ms(rows.size());
+  for (int r = 0; r < rounds && !run.stopped && (r < 10 || seconds_since(began) < allowed_s); ++r) {
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const std::size_t i = (k + static_cast<std::size_t>(r)) % rows.size();
+      std::this_thread::sleep_for(std::chrono::duration<double>(kServingGapS));
+      if (back) back->pause();
+      const auto t0 = clock::now();
+      const bool done = front.forward(input.data(), output.data(), rows[i], cli::interrupt_token());
+      const double s = seconds_since(t0);
+      if (back) back->resume();
+      if (!done || cli::interrupted()) {
+        run.stopped = true;
+        break;
+      }
+      busy_s += s;
+      ms[i].push_back(1e3 * s);
+    }
+    run.progress.draw();
+  }
+  return ms;
+}
+
+json curve_json(const std::vector<int>& rows, const std::vector<std::vector<double>>& ms) {
+  json out = json::array();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (ms[i].empty()) continue;
+    json s = stats_json(ms[i]);
+    s["rows"] = rows[i];
+    out.push_back(s);
+  }
+  return out;
+}
+
+// The back alone for `seconds`, then beside the front's probed batches; the hashes it lost per
+// yield beyond the time the front's batches took from it.
+json beside_back(Run& run, inference::InferenceWorkload& front, const std::vector<int>& rows, int rounds,
+                 double alone_s) {
+  auto back = make_workload("sha256d", run.o.threads, run.o.pin, {kBackMiningBatch, true, ""});
+  power::Sampler sampler(run.sensors.primary, {&back->counters()});  // as the site samples it
+  sampler.start();
+  std::stop_source stop;
+  std::jthread runner([&] { back->run(stop.get_token()); });
+  const auto hashes = [&] { return static_cast<double>(back->counters().total()); };
+  run.wait(0.2);  // the miner's threads up and hashing
+  const auto a0 = clock::now();
+  const double h0 = hashes();
+  run.wait(alone_s);
+  const double rate = (hashes() - h0) / seconds_since(a0);
+  double busy_s = 0;
+  const auto b0 = clock::now();
+  const double h1 = hashes();
+  const auto ms = time_batches(run, front, rows, rounds, &back->throttle(), busy_s);
+  const double span = seconds_since(b0), mined = hashes() - h1;
+  stop.request_stop();
+  back->throttle().resume();
+  runner.join();
+  sampler.stop();
+  double batches = 0;
+  for (const auto& m : ms) batches += static_cast<double>(m.size());
+  // What the back should have hashed in the time the front left it, less what it did: time lost
+  // per yield (its batch in flight, parking and waking its workers).
+  const double lost_s = rate > 0 ? ((span - busy_s) * rate - mined) / rate : 0.0;
+  return {{"batch_ms", curve_json(rows, ms)},
+          {"back",
+           {{"workload", back->name()},
+            {"kernel", back->kernel()},
+            {"nonces_per_yield_check", kBackMiningBatch},
+            {"priority", "background (SCHED_IDLE)"},
+            {"alone_units_per_s", rate},
+            {"beside_units_per_s", span > 0 ? mined / span : 0.0},
+            {"front_busy_share", span > 0 ? busy_s / span : 0.0},
+            {"yields", batches},
+            {"lost_ms_per_yield", batches > 0 ? 1e3 * lost_s / batches : 0.0}}}};
+}
+
+}  // namespace
+
+json serving_probe(Run& run) {
+  const std::string name = front_name(run.o);
+  if (name.empty()) return nullptr;
+  const bool mines =
+      std::find(run.o.workloads.begin(), run.o.workloads.end(), "sha256d") != run.o.workloads.end();
+  const int rounds = run.o.quick ? 40 : 150;
+  auto w = make_workload(name, run.o.threads, run.o.pin, {.gemm_kernel = run.o.gemm_kernel});
+  auto& front = dynamic_cast<inference::InferenceWorkload&>(*w);
+  const std::vector<int> rows = probe_rows(front.model().spec().batch);
+  run.progress.set_stage("serving probe", front.name(), "batch");
+  // Sampled as every other stage is: the sampler's 1 kHz thread shares the cores with the front.
+  power::Sampler sampler(run.sensors.primary, {&front.counters()});
+  sampler.start();
+  double busy_s = 0;
+  (void)time_batches(run, front, rows, 3, nullptr, busy_s);  // warm: weights in, pages touched
+  const auto alone = time_batches(run, front, rows, rounds, nullptr, busy_s);
+  sampler.stop();
+  json out{{"workload", front.name()},
+           {"kernel", front.kernel()},
+           {"threads", front.workers()},
+           {"idle_gap_ms", 1e3 * kServingGapS},
+           {"rounds_at_most", rounds},
+           {"method",
+            "each batch size in rotating order, every batch after an idle gap (the site's default batch "
+            "wait); beside_back: sha256d on every worker at background priority, paused before each "
+            "batch and resumed after it, as the site's front does"},
+           {"alone", {{"batch_ms", curve_json(rows, alone)}}},
+           {"beside_back", nullptr}};
+  if (mines && !run.stopped)
+    out["beside_back"] = beside_back(run, front, rows, rounds, run.o.quick ? 0.5 : 2.0);
+  return out;
+}
+
+}  // namespace joulebench::suite

@@ -1,0 +1,25 @@
+// How the front serves requests, not back to back: each batch size after an idle gap (as a
+// dynamic batcher that waited for its batch runs it), alone and beside the mining back that
+// yields to every batch, and what each yield costs the back. `plan` predicts a site from these:
+// back-to-back throughput misses the wake-up after each gap, and the back's loss per yield is
+// the granularity its harvest of the front's idle time pays.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+namespace joulebench::suite {
+
+struct Run;
+
+/// Nonces a back miner hashes between yield checks: the site's back and the probe's agree.
+inline constexpr std::uint32_t kBackMiningBatch = 1024;
+/// The idle gap before each probed batch: the site's default batch wait (2 ms).
+inline constexpr double kServingGapS = 0.002;
+
+/// results.serving: null when the run has no inference workload. The front is the largest batch
+/// of the first inference model in the run (smaller batches are its first rows); "beside_back"
+/// only when the run also mines.
+nlohmann::json serving_probe(Run& run);
+
+}  // namespace joulebench::suite
