@@ -33,6 +33,10 @@ joulebench_require(JOULEBENCH_LIBZ "zlib (CBC links it)" zlib1g-dev)
 find_library(JOULEBENCH_LIBBZ2 bz2)
 joulebench_require(JOULEBENCH_LIBBZ2 "libbz2 (CBC links it)" libbz2-dev)
 
+# Meters that speak HTTP(S): Redfish BMCs (--meter redfish://...).
+find_package(CURL QUIET)
+joulebench_require(CURL_FOUND "libcurl" libcurl4-openssl-dev)
+
 find_package(Threads REQUIRED)
 
 if(JOULEBENCH_BUILD_BENCHMARKS)

@@ -9,6 +9,8 @@ packages=(build-essential cmake ninja-build pkg-config git
           coinor-libcbc-dev         # CBC: `plan` solves its allocation as a MILP in-process
           zlib1g-dev libbz2-dev     # CBC's pkg-config links -lz -lbz2; its -dev package does not pull them in
           coinor-cbc glpk-utils     # the tests re-solve plan.lp with cbc and glpsol
+          libcurl4-openssl-dev      # Redfish meters (--meter redfish://...) over HTTP(S)
+          openssl python3           # the meter tests: a self-signed certificate, DMTF's Redfish mockup server
           libbenchmark-dev libgtest-dev googletest
           libopenblas-dev libdnnl-dev ocl-icd-opencl-dev
           clang libclang-rt-14-dev  # clang and its libFuzzer/sanitizer runtimes: the fuzz harnesses

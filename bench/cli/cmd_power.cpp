@@ -24,7 +24,12 @@ using nlohmann::json;
 json probe_json(const power::Probe& p) {
   json j{{"name", p.name},     {"role", p.role}, {"kind", p.kind},    {"available", p.available},
          {"reason", p.reason}, {"path", p.path}, {"domain", p.domain}};
-  if (p.role == "sensor") j["update_interval_s"] = p.update_interval_s;
+  if (p.role == "sensor") {
+    j["update_interval_s"] = p.update_interval_s;
+    j["location"] = p.location;
+    j["averaging_window_s"] = p.averaging_window_s ? json(*p.averaging_window_s) : json();
+    j["resolution"] = p.resolution ? json(*p.resolution) : json();
+  }
   if (p.model) j["estimate"] = suite::estimate_json(*p.model);
   if (p.role == "actuator") {
     j["unit"] = p.unit;
@@ -156,9 +161,9 @@ std::vector<std::pair<power::Actuator*, double>> caps_from(
 }  // namespace
 
 int cmd_sensors(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root", "calibration"}, {"json"});
+  const Args a(argv, with_meter_options({"sysfs-root", "calibration"}), with_meter_flags({"json"}));
   const auto options = discovery_from(a);
-  const power::SensorSet set = power::discover_sensors(options);
+  const power::SensorSet set = sensors_from(a);
   power::CapJournal journal(power::CapJournal::default_path(options.root), options.root);
   std::vector<power::Probe> probes = set.probes;
   (void)power::hardware_actuators(options.root, journal, probes, options.nvml);
@@ -169,10 +174,14 @@ int cmd_sensors(const std::vector<std::string>& argv) {
     print_json(list, 2);
     return 0;
   }
-  std::printf("%-8s %-28s %-9s %-3s %s\n", "role", "name", "kind", "ok", "where (or why not)");
+  std::printf("%-8s %-28s %-9s %-8s %-3s %s\n", "role", "name", "kind", "location", "ok",
+              "where (or why not)");
   for (const auto& p : probes) {
-    std::printf("%-8s %-28s %-9s %-3s %s%s\n", p.role.c_str(), p.name.c_str(), p.kind.c_str(),
-                p.available ? "yes" : "no", p.available ? p.path.c_str() : p.reason.c_str(),
+    std::string where = p.available ? p.path : p.reason;
+    if (p.available && p.averaging_window_s)
+      where += " (averaged over " + si(*p.averaging_window_s, "s") + ")";
+    std::printf("%-8s %-28s %-9s %-8s %-3s %s%s\n", p.role.c_str(), p.name.c_str(), p.kind.c_str(),
+                p.role == "sensor" ? p.location.c_str() : "", p.available ? "yes" : "no", where.c_str(),
                 p.role == "actuator" && p.min
                     ? (" [" + std::to_string(*p.min) + " .. " + std::to_string(*p.max) + "] " + p.unit +
                        ", now " + std::to_string(p.value.value_or(0)))
@@ -230,8 +239,9 @@ int power_intervals(const power::SensorSet& set, power::Sampler& sampler, double
 }
 
 int cmd_power(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root", "calibration", "duration", "interval"}, {"json"});
-  const power::SensorSet set = power::discover_sensors(discovery_from(a));
+  const Args a(argv, with_meter_options({"sysfs-root", "calibration", "duration", "interval"}),
+               with_meter_flags({"json"}));
+  const power::SensorSet set = sensors_from(a);
   const double seconds = a.positive("duration").value_or(a.get("interval") ? 10.0 : 2.0);
   const auto interval_ms = a.positive("interval");
   if (interval_ms && *interval_ms < 10)
@@ -292,8 +302,9 @@ json spread(const std::vector<json>& repeats, const char* key) {
 }
 
 int cmd_measure(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root", "calibration", "repeat", "idle"}, {"json"});
-  const power::SensorSet set = power::discover_sensors(discovery_from(a));
+  const Args a(argv, with_meter_options({"sysfs-root", "calibration", "repeat", "idle"}),
+               with_meter_flags({"json"}));
+  const power::SensorSet set = sensors_from(a);
   const auto repeats = a.uint("repeat", 1, 1000).value_or(1);
   const double idle_s = a.positive("idle", true).value_or(1.0);
   if (a.rest().empty()) throw UsageError("no command given after --; write -- COMMAND [ARGS...]");
@@ -352,8 +363,11 @@ int cmd_measure(const std::vector<std::string>& argv) {
 }
 
 int cmd_cap(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root"}, {"allow-hw-caps", "json"}, Args::kAnyPositionals);
+  const Args a(argv, with_meter_options({"sysfs-root"}), with_meter_flags({"allow-hw-caps", "json"}),
+               Args::kAnyPositionals);
   const power::SysfsRoot root = sysfs_root_from(a);
+  power::MeterOptions meter_options;
+  const auto meter = meter_from(a, meter_options);
   if (a.positionals().empty())
     throw UsageError("no cap given; write ACTUATOR=VALUE, e.g. powercap:package-0=120W");
   if (a.rest().empty()) throw UsageError("no command given after --; write -- COMMAND [ARGS...]");
@@ -361,6 +375,11 @@ int cmd_cap(const std::vector<std::string>& argv) {
   power::CapJournal journal(power::CapJournal::default_path(root), root);
   std::vector<power::Probe> probes;
   auto actuators = power::hardware_actuators(root, journal, probes, root.is_real());
+  if (meter) {
+    // The chassis limit of a Redfish meter: journalled like the others, put back the same way.
+    journal.set_meter_options(meter_options);
+    actuators.push_back(power::open_meter_power_limit(*meter, meter_options, journal));
+  }
   const auto wanted = caps_from(a, actuators, probes);
   // A second signal, or the main thread stuck in a child that ignores the first, still puts
   // back what this process changed before it exits.
@@ -391,9 +410,21 @@ int cmd_cap(const std::vector<std::string>& argv) {
 }
 
 int cmd_restore(const std::vector<std::string>& argv) {
-  const Args a(argv, {"sysfs-root"}, {"force", "json"});
+  const Args a(argv, {"sysfs-root", "meter-credentials", "meter-ca"}, {"force", "json", "insecure"});
   const power::SysfsRoot root = sysfs_root_from(a);
   power::CapJournal journal(power::CapJournal::default_path(root), root);
+  // A journalled meter limit is reached again with these (the URL is in the journal).
+  power::MeterOptions meter_options;
+  meter_options.insecure = a.flag("insecure");
+  if (const auto ca = a.get("meter-ca")) meter_options.ca_file = *ca;
+  try {
+    const auto file = a.get("meter-credentials");
+    meter_options.credentials =
+        power::load_meter_credentials(file ? std::optional<std::filesystem::path>(*file) : std::nullopt);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  journal.set_meter_options(meter_options);
   const auto outcomes = journal.restore_leftovers(a.flag("force"));
   bool ok = true;
   json list = json::array();

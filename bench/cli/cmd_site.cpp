@@ -78,11 +78,11 @@ std::filesystem::path write_lp(const Args& a, const std::string& lp) {
 }  // namespace
 
 int cmd_site(const std::vector<std::string>& argv) {
-  const Args a(
-      argv,
-      {"front", "load", "max-batch", "batch-wait-ms", "slo-ms", "budget", "budget-schedule", "planner",
-       "duration", "seed", "out", "sysfs-root", "calibration", "threads", "back-priority", "when-infeasible"},
-      {"quick", "no-pin", "no-progress", "force"});
+  const Args a(argv,
+               with_meter_options({"front", "load", "max-batch", "batch-wait-ms", "slo-ms", "budget",
+                                   "budget-schedule", "planner", "duration", "seed", "out", "sysfs-root",
+                                   "calibration", "threads", "back-priority", "when-infeasible"}),
+               with_meter_flags({"quick", "no-pin", "no-progress", "force"}));
   site::SiteOptions o;
   o.front = a.get_or("front", o.front);
   o.load = a.get_or("load", o.load);

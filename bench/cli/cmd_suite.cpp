@@ -116,9 +116,9 @@ void make_room_for_results(const std::filesystem::path& dir, bool force) {
 
 int cmd_run(const std::vector<std::string>& argv) {
   const Args a(argv,
-               {"workloads", "actuators", "levels", "step-to", "out", "sysfs-root", "calibration", "threads",
-                "kernel"},
-               {"quick", "allow-hw-caps", "no-pin", "no-progress", "force"});
+               with_meter_options({"workloads", "actuators", "levels", "step-to", "out", "sysfs-root",
+                                   "calibration", "threads", "kernel"}),
+               with_meter_flags({"quick", "allow-hw-caps", "no-pin", "no-progress", "force"}));
   suite::RunOptions o;
   o.workloads = workload_list(a.get_or("workloads", ""));
   o.actuators = split(a.get_or("actuators", ""));

@@ -34,6 +34,50 @@ power::DiscoveryOptions discovery_from(const Args& a) {
   return o;
 }
 
+std::set<std::string> with_meter_options(std::set<std::string> options) {
+  options.insert({"meter", "meter-credentials", "meter-ca", "meter-interval"});
+  return options;
+}
+
+std::set<std::string> with_meter_flags(std::set<std::string> flags) {
+  flags.insert("insecure");
+  return flags;
+}
+
+std::optional<std::string> meter_from(const Args& a, power::MeterOptions& options) {
+  const auto url = a.get("meter");
+  for (const char* o : {"meter-credentials", "meter-ca", "meter-interval"})
+    if (a.get(o) && !url)
+      throw UsageError(std::string("--") + o + " applies to a meter; give --meter URL too");
+  if (a.flag("insecure") && !url)
+    throw UsageError("--insecure applies to a meter's TLS; give --meter URL too");
+  if (!url) return std::nullopt;
+  try {
+    (void)power::parse_meter_url(*url);
+    options.insecure = a.flag("insecure");
+    if (const auto ca = a.get("meter-ca")) options.ca_file = *ca;
+    options.poll_interval_s = a.positive("meter-interval");
+    const auto file = a.get("meter-credentials");
+    options.credentials =
+        power::load_meter_credentials(file ? std::optional<std::filesystem::path>(*file) : std::nullopt);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (options.insecure)
+    std::fprintf(stderr,
+                 "joulebench: --insecure: the meter's TLS certificate and host name are not checked, so "
+                 "nothing proves the readings come from %s\n",
+                 url->c_str());
+  return url;
+}
+
+power::SensorSet sensors_from(const Args& a) {
+  power::SensorSet set = power::discover_sensors(discovery_from(a));
+  power::MeterOptions options;
+  if (const auto url = meter_from(a, options)) power::add_meter(set, *url, options);
+  return set;
+}
+
 std::vector<power::Probe> software_actuator_probes(std::size_t workers) {
   auto duty = power::Probe::actuator("duty", "software", "workload", "", "fraction").because("");
   duty.min = 0.05;

@@ -433,14 +433,22 @@ void print_estimate_basis(const json& results) {
 
 }  // namespace
 
-void print_summary(const json& results) {
+std::string energy_label(const json& results) {
   const std::string kind = results.value("energy_kind", "estimated");
+  const json& where = field(results, "energy_location");
+  return kind == "measured" && where.is_string() && where != "unknown"
+             ? kind + " (" + where.get<std::string>() + ")"
+             : kind;
+}
+
+void print_summary(const json& results) {
+  const std::string kind = energy_label(results);
   std::printf(
       "\njoulebench run: %s, %s%s\n", field(results, "machine").value("cpu", "?").c_str(),
       results.value("complete", false) ? "complete" : "INCOMPLETE (interrupted)",
       results.value("quick", false) ? ", QUICK (short windows: for smoke tests, not for comparisons)" : "");
   std::printf("energy: %s from %s; idle %s\n",
-              kind == "measured" ? "measured" : "ESTIMATED (no power sensor)",
+              kind.rfind("measured", 0) == 0 ? kind.c_str() : "ESTIMATED (no power sensor)",
               results.value("energy_sensor", "?").c_str(),
               cli::si(number_or_nan(field(field(results, "idle"), "watts")), "W").c_str());
   print_estimate_basis(results);

@@ -48,6 +48,8 @@ std::string steps_csv(const nlohmann::json& results, bool with_header = true);
 /// like load_results, takes the results directory or a file in it.
 nlohmann::json load_timeseries(const std::filesystem::path& file_or_dir);
 /// The short human summary table at the end of a run.
+/// "measured (wall)", "measured (package)", "estimated": the energy kind with where it was measured.
+std::string energy_label(const nlohmann::json& results);
 void print_summary(const nlohmann::json& results);
 
 }  // namespace joulebench::suite

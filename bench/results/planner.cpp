@@ -147,15 +147,18 @@ json meter_json(const json& results) {
     if (field(s, "primary") != true) continue;
     const std::string kind = field(s, "kind").is_string() ? s["kind"].get<std::string>() : "unknown";
     const std::string domain = field(s, "domain").is_string() ? s["domain"].get<std::string>() : "";
+    const std::string location = field(s, "location").is_string() ? s["location"].get<std::string>() : "";
     const std::string placement = kind == "estimated" ? "model of the CPU's share of its server's wall power"
-                                  : domain == "wall"  ? "wall"
-                                  : domain == "board" ? "board"
-                                                      : "package";
+                                  : !location.empty() && location != "unknown" ? location
+                                  : domain == "wall"                           ? "wall"
+                                  : domain == "board"                          ? "board"
+                                                                               : "package";
     return {{"name", field(s, "name")},
             {"kind", kind},
             {"domain", field(s, "domain")},
             {"placement", placement},
             {"sampling_interval_s", field(s, "update_interval_s")},
+            {"averaging_window_s", field(s, "averaging_window_s")},
             {"path", field(s, "path")}};
   }
   return nullptr;
@@ -211,6 +214,12 @@ BatchTime fitted_batch_time(const json& planner, const std::string& family) {
   }
   t.per_row_s = std::max(0.0, sbt / sbb);
   t.fixed_s = std::max(0.0, mt - t.per_row_s * mb);
+  return t;
+}
+
+BatchTime scaled(BatchTime t, double k) {
+  t.fixed_s *= k, t.per_row_s *= k;
+  for (auto& p : t.measured) p.second *= k;
   return t;
 }
 
@@ -497,12 +506,19 @@ json plan(const json& planner, const PlanRequest& r, std::string* lp_text) {
            {"demand_per_s", r.demand_per_s},
            {"energy_kind", field(planner, "energy_kind")}};
   FrontNeed need;
+  double front_scale = 1;
   json why = json::array();
   if (r.demand_per_s > 0) {
     const json& f = find_workload(planner, r.front, "inference", "inference (front)");
-    const BatchTime t = batch_time(planner, f);
+    BatchTime t = batch_time(planner, f);
     const int max_batch =
         r.max_batch > 0 ? r.max_batch : (field(f, "batch").is_number() ? f["batch"].get<int>() : 1);
+    if (r.front_capacity_per_s && *r.front_capacity_per_s > 0) {
+      const std::string family = model_family(field(f, "name").get<std::string>());
+      const double planner_capacity = max_batch / fitted_batch_time(planner, family).at(max_batch);
+      front_scale = planner_capacity / *r.front_capacity_per_s;
+      t = scaled(t, front_scale);
+    }
     const FrontLoad load = front_load(t, r.demand_per_s, max_batch, r.batch_wait_s);
     const double lost_s = yield_cost_s(planner);
     need.present = true;
@@ -550,7 +566,21 @@ json plan(const json& planner, const PlanRequest& r, std::string* lp_text) {
   std::vector<BackPoint> duty = back_points(b, "duty", idle);
   if (duty.empty()) throw std::invalid_argument("planner.json has no duty curve for " + r.back);
   duty.insert(duty.begin(), BackPoint{});  // level 0: the back off
-  const std::vector<BackPoint> workers = back_points(b, "workers", idle);
+  std::vector<BackPoint> workers = back_points(b, "workers", idle);
+  double back_scale = 1;
+  if (r.back_units_per_s && *r.back_units_per_s > 0 && duty.back().rate > 0) {
+    back_scale = *r.back_units_per_s / duty.back().rate;
+    for (auto* pts : {&duty, &workers})
+      for (auto& p : *pts) p.rate *= back_scale;
+  }
+  out["calibration"] = {
+      {"front_batch_time_scale", front_scale},
+      {"back_rate_scale", back_scale},
+      {"note",
+       front_scale == 1 && back_scale == 1
+           ? "the planner's curves as measured"
+           : "the planner's curves scaled to the machine's speed now: batch times by planner capacity / "
+             "capacity measured now, the back's rates by its rate now / the planner's full rate"}};
   const double value = r.value_per_hash.value_or(1.0);
   const PlanModel pm = plan_model(need, duty, workers, r.budget_watts - idle, value);
   if (lp_text != nullptr) *lp_text = pm.m.lp_text();

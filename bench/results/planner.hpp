@@ -37,6 +37,11 @@ struct PlanRequest {
   int max_batch = 0;
   double batch_wait_s = 0;
   std::optional<double> slo_ms;  ///< the front's p99 must stay within this
+  /// The machine's speed now against the planner's run, where the caller measured it (the site,
+  /// before its co-run): the front's capacity in back-to-back full batches and the back's rate
+  /// alone. The front's batch times are scaled by planner capacity / `front_capacity_per_s`, the
+  /// back's rates by `back_units_per_s` / the planner's full rate; both are reported.
+  std::optional<double> front_capacity_per_s, back_units_per_s;
 };
 
 /// A front's service time per batch of b requests. Preferred: the serving probe's batch times

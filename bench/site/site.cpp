@@ -116,6 +116,7 @@ void set_up(Site& s) {
   s.front =
       std::make_unique<FrontServer>(*s.front_workload, FrontOptions{s.o.max_batch, s.o.batch_wait_ms / 1e3});
   s.sensors = power::discover_sensors({s.o.root, s.o.calibration, s.o.root.is_real(), false});
+  if (s.o.meter) power::add_meter(s.sensors, *s.o.meter, s.o.meter_options);
   const bool measured =
       !s.sensors.primary.empty() && s.sensors.primary.front()->provenance() == power::Provenance::measured;
   if (measured) {
@@ -356,6 +357,27 @@ json budget_steps(const Site& s, const Phase& co, const Phase& alone, const Budg
 
 // What `plan` predicted for this budget and demand from a run's curves, against what the co-run
 // measured before the first budget change: the test that the curves are fit for planning.
+// The figures `plan` predicts, from one of its answers.
+json predicted_figures(const json& plan) {
+  return {{"front_p99_ms", plan.contains("front") ? plan["front"]["predicted_p99_ms"] : json()},
+          {"back_units_per_s", plan["back"]["units_per_s"]},
+          {"site_watts", plan["site"]["watts"]}};
+}
+
+json error_pct(const json& predicted, const json& measured) {
+  json e = json::object();
+  for (const char* k : {"front_p99_ms", "back_units_per_s", "site_watts"}) {
+    const json &p = predicted[k], &m = measured[k];
+    e[k] = p.is_number() && m.is_number() && m.get<double>() != 0
+               ? json(100.0 * (p.get<double>() - m.get<double>()) / m.get<double>())
+               : json();
+  }
+  return e;
+}
+
+// `plan` for this site's stream and start budget against the co-run before the first budget
+// change: once with the planner's curves as measured, once scaled to the machine's speed now
+// (the front's capacity and the back's rate alone, both measured before the co-run).
 json plan_check(const Site& s, const json& planner, const Phase& co, const BudgetSchedule* budget,
                 double full_load, const json& site) {
   suite::PlanRequest r;
@@ -364,6 +386,9 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
   r.front = s.front_workload->name();
   r.max_batch = s.o.max_batch;
   r.batch_wait_s = s.o.batch_wait_ms / 1e3;
+  const json as_measured = suite::plan(planner, r);
+  r.front_capacity_per_s = site["front"]["capacity_per_s"].get<double>();
+  r.back_units_per_s = site["back"]["units_per_s"]["alone"].get<double>();
   const json predicted = suite::plan(planner, r);
   const double end = budget != nullptr && !budget->changes().empty()
                          ? std::min(budget->changes().front().first, co.t1 - co.t0)
@@ -375,20 +400,20 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
       {"back_units_per_s", (power::value_at(hashes, co.t0 + end) - power::value_at(hashes, co.t0)) / end},
       {"site_watts", s.watts(co.t0, co.t0 + end)},
       {"window_s", end}};
-  const auto error = [](const json& p, const json& m) {
-    return p.is_number() && m.is_number() && m.get<double>() != 0
-               ? json(100.0 * (p.get<double>() - m.get<double>()) / m.get<double>())
-               : json();
-  };
-  const json pf = predicted.contains("front") ? predicted["front"]["predicted_p99_ms"] : json();
-  return {{"request", {{"budget_watts", r.budget_watts}, {"demand_per_s", r.demand_per_s}}},
-          {"predicted", predicted},
-          {"measured", measured},
-          {"error_pct",
-           {{"front_p99_ms", error(pf, measured["front_p99_ms"])},
-            {"back_units_per_s", error(predicted["back"]["units_per_s"], measured["back_units_per_s"])},
-            {"site_watts", error(predicted["site"]["watts"], measured["site_watts"])}}},
-          {"energy_kind", s.energy_kind}};
+  return {
+      {"request",
+       {{"budget_watts", r.budget_watts},
+        {"demand_per_s", r.demand_per_s},
+        {"front_capacity_per_s", *r.front_capacity_per_s},
+        {"back_units_per_s", *r.back_units_per_s}}},
+      {"predicted", predicted},
+      {"measured", measured},
+      {"error_pct", error_pct(predicted_figures(predicted), measured)},
+      {"uncalibrated",
+       {{"note", "the planner's curves as measured in its own run, not scaled to the machine's speed now"},
+        {"predicted", predicted_figures(as_measured)},
+        {"error_pct", error_pct(predicted_figures(as_measured), measured)}}},
+      {"energy_kind", s.energy_kind}};
 }
 
 std::optional<BudgetSchedule> budget_from(const SiteOptions& o) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "joulebench/power/meter.hpp"
 #include "joulebench/power/sysfs.hpp"
 
 namespace joulebench::site {
@@ -28,6 +29,8 @@ struct SiteOptions {
   std::filesystem::path out = "joulebench-site";
   power::SysfsRoot root;
   std::optional<std::filesystem::path> calibration;
+  std::optional<std::string> meter;  ///< --meter URL: the primary energy source
+  power::MeterOptions meter_options;
   std::size_t threads = 0;
   bool pin = true;
   bool back_priority = true;  ///< the back's workers at background priority (SCHED_IDLE)

@@ -57,6 +57,15 @@ json limiters(const power::SysfsRoot& root) {
 
 }  // namespace
 
+std::string energy_location(const power::SensorSet& sensors) {
+  std::string where;
+  for (const auto* s : sensors.primary) {
+    if (where.empty()) where = s->location();
+    if (s->location() != where) return "mixed";
+  }
+  return where.empty() ? "unknown" : where;
+}
+
 json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors) {
   utsname u{};
   ::uname(&u);
@@ -79,12 +88,16 @@ json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors) {
   for (const auto& s : sensors.sensors) {
     const bool primary =
         std::find(sensors.primary.begin(), sensors.primary.end(), s.get()) != sensors.primary.end();
-    sources.push_back({{"name", s->name()},
-                       {"kind", std::string(power::to_string(s->provenance()))},
-                       {"domain", s->domain()},
-                       {"path", s->path()},
-                       {"update_interval_s", std::chrono::duration<double>(s->update_interval()).count()},
-                       {"primary", primary}});
+    sources.push_back(
+        {{"name", s->name()},
+         {"kind", std::string(power::to_string(s->provenance()))},
+         {"domain", s->domain()},
+         {"path", s->path()},
+         {"update_interval_s", std::chrono::duration<double>(s->update_interval()).count()},
+         {"location", s->location()},
+         {"averaging_window_s", s->averaging_window_s() ? json(*s->averaging_window_s()) : json()},
+         {"resolution", s->resolution() ? json(*s->resolution()) : json()},
+         {"primary", primary}});
     if (const power::PowerModel* model = s->model()) sources.back()["estimate"] = estimate_json(*model);
   }
   json unavailable = json::array();
@@ -102,6 +115,7 @@ json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors) {
           {"power_source", sources},
           {"power_source_unavailable", unavailable},
           {"primary_rule", sensors.primary_rule},
+          {"energy_location", energy_location(sensors)},
           {"limiters", {{"before", limiters(root)}}}};
 }
 

@@ -15,6 +15,8 @@ nlohmann::json results_skeleton(const RunOptions& o, const power::SensorSet& sen
 /// What any results document discloses about the machine and the tool: `tool`, `machine`,
 /// `kernels`, `power_source`, `power_source_unavailable`, `limiters.before`, `started_at`.
 nlohmann::json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors);
+/// Where the primary sensors measure (wall, psu, board, package, model), "mixed" when they differ.
+std::string energy_location(const power::SensorSet& sensors);
 /// Adds limiters after, end time and `complete`.
 void finish_results(nlohmann::json& results, const RunOptions& o, bool complete);
 void finish_results(nlohmann::json& results, const power::SysfsRoot& root, bool complete);

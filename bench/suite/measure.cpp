@@ -139,6 +139,7 @@ void idle_baseline(Run& run) {
   run.wait(run.timing.idle_s);
   const double t1 = s.now();
   const auto load1 = load_snapshot(run.o.root);
+  s.wait_until_read(t1);  // a slow meter's next reading closes the window
   s.stop();
   const auto e = primary_energy(s, run.sensors.primary.size(), t0, t1);
   run.idle_watts = e.ok ? e.watts : 0;

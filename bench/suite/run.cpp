@@ -183,6 +183,7 @@ int run_suite(const RunOptions& options) {
   run.o = o;
   run.timing = o.quick ? Timing::quick() : Timing{};
   run.sensors = power::discover_sensors({o.root, o.calibration, o.root.is_real(), false});
+  if (o.meter) power::add_meter(run.sensors, *o.meter, o.meter_options);
   run.progress = Progress(o.progress);
   run.energy_kind =
       std::string(power::to_string(run.sensors.primary.empty() ? power::Provenance::estimated

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "joulebench/power/meter.hpp"
 #include "joulebench/power/sysfs.hpp"
 
 namespace joulebench::inference {
@@ -55,6 +56,8 @@ struct RunOptions {
   std::filesystem::path out;
   power::SysfsRoot root;
   std::optional<std::filesystem::path> calibration;
+  std::optional<std::string> meter;  ///< --meter URL: the primary energy source
+  power::MeterOptions meter_options;
   std::size_t threads = 0;
   bool pin = true;
   bool progress = true;

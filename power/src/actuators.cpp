@@ -9,14 +9,13 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "detail/actuator_support.hpp"
 #include "detail/nvml.hpp"
 #include "joulebench/power/actuator.hpp"
 
 namespace joulebench::power {
-namespace {
 
-namespace fs = std::filesystem;
-
+namespace detail {
 std::string fmt(double v) {
   std::ostringstream s;
   s << v;
@@ -45,6 +44,17 @@ void throw_unless_restored(const std::vector<CapJournal::Outcome>& outcomes) {
     if (o.result != CapJournal::Outcome::Result::restored) throw std::runtime_error(o.line());
   }
 }
+
+}  // namespace detail
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using detail::check_range;
+using detail::fmt;
+using detail::result;
+using detail::throw_unless_restored;
 
 class DutyCycleActuator final : public Actuator {
  public:

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "detail/nvml.hpp"
+#include "joulebench/power/meter.hpp"
 
 namespace joulebench::power {
 namespace {
@@ -167,7 +168,22 @@ fs::path CapJournal::default_path(const SysfsRoot& root) {
   return fs::path(home != nullptr ? home : "/tmp") / ".local/state/joulebench/caps-journal.json";
 }
 
+void CapJournal::set_meter_options(const MeterOptions& options) {
+  meter_options_ = std::make_shared<const MeterOptions>(options);
+}
+
 std::string CapJournal::check(const Entry& e) const {
+  if (e.kind == "redfish") {
+    try {
+      if (parse_meter_url(e.target).scheme.rfind("redfish", 0) != 0)
+        return "target is not a Redfish meter URL";
+    } catch (const std::invalid_argument& x) {
+      return "target '" + printable(e.target) + "' is no meter URL";
+    }
+    if (!parse_watts(e.original))
+      return "Redfish original '" + printable(e.original) + "' is no limit in watts";
+    return {};
+  }
   if (e.kind == "nvml") {
     if (!std::regex_match(e.target, std::regex("[0-9]{1,2}")))
       return "NVML target '" + printable(e.target) + "' is no GPU index";
@@ -269,6 +285,10 @@ CapJournal::Outcome CapJournal::put_back(const Entry& e) const {
     FileError fe;
     ok = write_text(e.target, e.original, &fe) && read_text(e.target, &fe) == e.original;
     o.detail = fe.message.empty() ? "read back a different value" : fe.message;
+  } else if (e.kind == "redfish") {
+    MeterOptions options = meter_options_ ? *meter_options_ : MeterOptions{};
+    if (!meter_options_) options.credentials = load_meter_credentials(std::nullopt);
+    ok = restore_meter_limit(e.target, *parse_watts(e.original), options, o.detail);
   } else {
     std::string why;
     auto nvml = detail::Nvml::open(why);

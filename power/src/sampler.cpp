@@ -109,13 +109,17 @@ void Sampler::take_sample(bool all_sensors) {
   const double tick = now();
   for (std::size_t i = 0; i < sensors_.size(); ++i) {
     if (tick < next_read_s_[i] && !all_sensors) continue;
-    next_read_s_[i] = tick + interval_s_[i] * 0.999;
+    // A self-polling meter's new value is picked up within 10 ms of its poll, not a whole
+    // interval later (its reads are a cached value, not a device access).
+    next_read_s_[i] =
+        tick + (sensors_[i]->stamps_its_readings() ? std::min(0.01, interval_s_[i]) : interval_s_[i] * 0.999);
     const double before = now();
     const SensorReading r = sensors_[i]->read();
     // Stamped at the middle of its own read: many sensors, or a preempted read, would
     // otherwise shift late readings onto the tick's start.
-    const double at = 0.5 * (before + now());
+    const double at = r.at ? seconds_at(*r.at) : 0.5 * (before + now());
     std::lock_guard lock(mutex_);
+    if (r.ok && r.at && at <= last_read_s_[i] && sensor_points_[i].size() > 0) continue;  // held already
     if (r.ok) {
       sensor_points_[i].push(at, r.value);
       last_read_s_[i] = at;

@@ -49,12 +49,17 @@ class PowercapSensor final : public Sensor {
 class HwmonSensor final : public Sensor {
  public:
   HwmonSensor(std::string name, std::string domain, fs::path file, bool energy,
-              std::chrono::microseconds interval)
+              std::chrono::microseconds interval, std::string location, std::optional<double> window_s)
       : name_(std::move(name)),
         domain_(std::move(domain)),
         file_(std::move(file)),
         energy_(energy),
-        interval_(interval) {}
+        interval_(interval),
+        location_(std::move(location)),
+        window_s_(window_s) {}
+  std::string location() const override { return location_; }
+  std::optional<double> averaging_window_s() const override { return window_s_; }
+  std::optional<double> resolution() const override { return 1e-6; }  // µW and µJ files
   std::string name() const override { return name_; }
   std::string domain() const override { return domain_; }
   Provenance provenance() const override { return Provenance::measured; }
@@ -77,6 +82,8 @@ class HwmonSensor final : public Sensor {
   fs::path file_;
   bool energy_;
   std::chrono::microseconds interval_;
+  std::string location_;
+  std::optional<double> window_s_;
   WrappingCounter counter_{UINT64_MAX};
 };
 
@@ -182,6 +189,35 @@ std::string hwmon_domain(const std::string& label) {
   return "hwmon";
 }
 
+// What a hwmon power channel meters, from its driver and labels (Documentation/hwmon): the ACPI
+// 4.0 power meter (driver "power_meter") reads the platform at its power supplies' input; on
+// NVIDIA Grace the same driver names each meter in power<n>_oem_info ("Module Power Socket 0":
+// the whole module, "Grace"/"CPU Power Socket 0": the CPU, "SysIO Power Socket 0": its I/O);
+// PMBus power supplies label their input "pin" and outputs "pout<n>"; X-Gene's SoC meter
+// ("apm_xgene") reads the CPU and IO rails.
+struct HwmonMeter {
+  std::string domain, location;
+};
+HwmonMeter classify_hwmon(const std::string& chip, const std::string& label, const std::string& oem_info) {
+  const auto lower = [](std::string t) {
+    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+    return t;
+  };
+  const std::string l = lower(label), oem = lower(oem_info);
+  if (chip == "power_meter") {
+    if (oem.find("module") != std::string::npos || oem.find("sysio") != std::string::npos)
+      return {"board", "board"};
+    if (oem.find("grace") != std::string::npos || oem.find("cpu") != std::string::npos)
+      return {"package", "package"};
+    return {"platform", "wall"};
+  }
+  if (l.rfind("pin", 0) == 0) return {"psu", "psu"};
+  if (l.rfind("pout", 0) == 0) return {"board", "board"};
+  if (chip == "apm_xgene") return {"package", "package"};
+  const std::string d = hwmon_domain(label);
+  return {d, d == "hwmon" ? "unknown" : "package"};
+}
+
 std::string rapl_domain(const std::string& name) {
   for (const char* d : {"package", "core", "uncore", "dram", "psys"}) {
     if (name.rfind(d, 0) == 0) return d;
@@ -220,6 +256,18 @@ std::optional<CpuTimes> parse_proc_stat(const std::string& text) {
 }
 
 std::string_view to_string(Provenance p) { return p == Provenance::measured ? "measured" : "estimated"; }
+
+// On-chip domains sit in the package; memory, a GPU's and the platform's (psys) readings cover a board.
+std::string location_of(std::string_view kind, std::string_view domain) {
+  if (kind == "estimated") return "model";
+  for (const char* pkg : {"package", "pkg", "socket", "core", "cores", "uncore", "cpu"})
+    if (domain == pkg) return "package";
+  for (const char* board : {"gpu", "psys", "dram", "ram", "board"})
+    if (domain == board) return "board";
+  return domain == "wall" || domain == "psu" ? std::string(domain) : "unknown";
+}
+
+std::string Sensor::location() const { return location_of(to_string(provenance()), domain()); }
 
 std::optional<std::uint64_t> WrappingCounter::update(std::uint64_t raw) {
   if (last_ && raw < *last_) {
@@ -344,16 +392,29 @@ std::vector<std::unique_ptr<Sensor>> hwmon_sensors(const SysfsRoot& root, std::v
             energy ? file.ends_with("_input") : (file.ends_with("_input") || file.ends_with("_average"));
         if (!wanted) continue;
         const std::string channel = file.substr(0, file.find('_'));
-        const std::string label = printable(read_text(dir / (channel + "_label")).value_or(channel));
-        const auto interval =
-            std::chrono::microseconds(interval_ms ? *interval_ms * 1000 : (energy ? 1000 : 100000));
-        Probe p = Probe::sensor("hwmon:" + chip + "/" + label + (file.ends_with("_average") ? "-avg" : ""),
-                                "measured", hwmon_domain(label), f.string(),
-                                static_cast<double>(interval.count()) * 1e-6);
+        const std::string oem = printable(read_text(dir / (channel + "_oem_info")).value_or(""));
+        const std::string label =
+            !oem.empty() ? oem : printable(read_text(dir / (channel + "_label")).value_or(channel));
+        const HwmonMeter meter = classify_hwmon(chip, label, oem);
+        // An averaging meter states its window (ms); a new value comes once per window.
+        const bool average = file.ends_with("_average");
+        const auto window_ms = average ? read_u64(dir / (channel + "_average_interval")) : std::nullopt;
+        const std::optional<double> window_s =
+            window_ms && *window_ms > 0 ? std::optional<double>(static_cast<double>(*window_ms) / 1e3)
+                                        : std::nullopt;
+        const auto interval = std::chrono::microseconds(window_s      ? *window_ms * 1000
+                                                        : interval_ms ? *interval_ms * 1000
+                                                                      : (energy ? 1000 : 100000));
+        Probe p = Probe::sensor("hwmon:" + chip + "/" + label + (average ? "-avg" : ""), "measured",
+                                meter.domain, f.string(), static_cast<double>(interval.count()) * 1e-6);
+        p.location = meter.location;
+        p.averaging_window_s = window_s;
+        p.resolution = 1e-6;
         FileError e;
         if (read_u64(f, &e)) {
           p.available = true;
-          out.push_back(std::make_unique<HwmonSensor>(p.name, p.domain, f, energy, interval));
+          out.push_back(
+              std::make_unique<HwmonSensor>(p.name, p.domain, f, energy, interval, meter.location, window_s));
         } else {
           p.reason = e.message;
         }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "joulebench/power/sysfs.hpp"
 
 namespace joulebench::power {
+
+struct MeterOptions;
 
 /// Another live process holds the actuator: a second run refuses (exit 2) naming it.
 struct ActuatorBusy : std::invalid_argument {
@@ -35,8 +38,8 @@ class CapJournal {
  public:
   struct Entry {
     std::string name;      ///< actuator name
-    std::string kind;      ///< "file" or "nvml"
-    std::string target;    ///< file path, or GPU index for nvml
+    std::string kind;      ///< "file", "nvml" or "redfish"
+    std::string target;    ///< file path, GPU index for nvml, the meter URL for redfish
     std::string original;  ///< raw value to write back (file contents, or watts)
     ProcessId owner;       ///< the run that changed it
   };
@@ -68,6 +71,9 @@ class CapJournal {
   /// Why `e` may not be acted on (empty: it may): unknown kind or actuator file, outside the
   /// sysfs root, a symlink, or a value that is no limit.
   [[nodiscard]] std::string check(const Entry& e) const;
+  /// How to reach a meter whose limit is journalled (TLS, credentials); default: verified TLS
+  /// and credentials from the environment.
+  void set_meter_options(const MeterOptions& options);
 
  private:
   class Lock;
@@ -78,6 +84,7 @@ class CapJournal {
 
   std::filesystem::path file_;
   SysfsRoot root_;
+  std::shared_ptr<const MeterOptions> meter_options_;
 };
 
 }  // namespace joulebench::power

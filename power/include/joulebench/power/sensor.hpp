@@ -18,13 +18,22 @@ namespace joulebench::power {
 
 enum class Provenance { measured, estimated };
 std::string_view to_string(Provenance p);
+/// Where a sensor of this kind (measured/estimated) and domain measures, when it says no more.
+std::string location_of(std::string_view kind, std::string_view domain);
 
 /// One reading: cumulative joules for counters (wraps already unfolded into 64 bits), watts
 /// for power sensors. `ok == false` is a gap (the reason in `error`), never a crash.
 struct SensorReading {
+  SensorReading() = default;
+  SensorReading(bool ok_, double value_, std::string error_,
+                std::optional<std::chrono::steady_clock::time_point> at_ = std::nullopt)
+      : ok(ok_), value(value_), error(std::move(error_)), at(at_) {}
   bool ok = false;
   double value = 0;
   std::string error;
+  /// When the value holds, for a sensor that polls on its own (a network meter): the sampler
+  /// stamps it there instead of at its read, and keeps a value it already has only once.
+  std::optional<std::chrono::steady_clock::time_point> at;
 };
 
 /// Where a coefficient model's numbers come from (power/cpu_coefficients.hpp): the table row, its
@@ -64,6 +73,17 @@ class Sensor {
   [[nodiscard]] virtual std::string path() const { return {}; }
   /// The model behind an estimated sensor (null for a measured one), for disclosure.
   [[nodiscard]] virtual const PowerModel* model() const { return nullptr; }
+  /// Where it measures: "wall" (the server's AC input), "psu" (one power supply's input),
+  /// "board", "package", or "model" for an estimate; "unknown" when the source does not say.
+  [[nodiscard]] virtual std::string location() const;
+  /// The window a reading averages over (a meter's averaging interval); none: instantaneous or
+  /// a counter.
+  [[nodiscard]] virtual std::optional<double> averaging_window_s() const { return std::nullopt; }
+  /// True for a sensor that polls its device on its own thread and stamps each reading
+  /// (SensorReading::at): reading it is cheap, so the sampler looks every 10 ms for a new value.
+  [[nodiscard]] virtual bool stamps_its_readings() const { return false; }
+  /// The smallest step of its readings, in its unit (W or J), where the source states it.
+  [[nodiscard]] virtual std::optional<double> resolution() const { return std::nullopt; }
   virtual SensorReading read() = 0;
 };
 
@@ -104,6 +124,8 @@ struct Probe {
   std::optional<double> min, max, value;  ///< actuators
   std::string unit;                       ///< actuators: "fraction", "workers", "W", "Hz"
   std::optional<PowerModel> model;        ///< estimated sensors: the model and its basis
+  std::string location;                   ///< sensors: wall, psu, board, package, model, unknown
+  std::optional<double> averaging_window_s, resolution;  ///< sensors, where the source states them
 
   static Probe sensor(std::string name, std::string kind, std::string domain, std::string path,
                       double interval_s) {
@@ -114,6 +136,7 @@ struct Probe {
     p.domain = std::move(domain);
     p.path = std::move(path);
     p.update_interval_s = interval_s;
+    p.location = location_of(p.kind, p.domain);
     return p;
   }
   static Probe actuator(std::string name, std::string kind, std::string domain, std::string path,

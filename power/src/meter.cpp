@@ -1,0 +1,134 @@
+// Meters named by URL: parsing, credentials, and the polling sensor every network meter uses.
+#include "joulebench/power/meter.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+#include "detail/meter_poll.hpp"
+#include "detail/redfish.hpp"
+
+namespace joulebench::power {
+namespace {
+
+constexpr const char* kForms =
+    "redfish://HOST[:PORT]/redfish/v1/Chassis/ID, redfish+http://HOST[:PORT]/redfish/v1/Chassis/ID, "
+    "snmp://COMMUNITY@HOST[:PORT], ipmi://USER@HOST[:PORT] or ptd://HOST[:PORT]";
+
+int default_port(const std::string& scheme) {
+  if (scheme == "redfish") return 443;
+  if (scheme == "redfish+http") return 80;
+  if (scheme == "snmp") return 161;
+  if (scheme == "ipmi") return 623;
+  return 8888;  // ptd: SPEC PTDaemon's default
+}
+
+}  // namespace
+
+std::string MeterUrl::str() const {
+  return scheme + "://" + (user.empty() ? "" : user + "@") + host + ":" + std::to_string(port) + path;
+}
+
+MeterUrl parse_meter_url(const std::string& url) {
+  static const std::regex form(
+      R"(^([a-z+]+)://(?:([^@/:]+)(:[^@/]*)?@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?(/[^?#\s]*)?$)");
+  std::smatch m;
+  const auto bad = [&](const std::string& why) {
+    return std::invalid_argument("--meter '" + url + "': " + why + "; give one of " + kForms);
+  };
+  if (!std::regex_match(url, m, form)) throw bad("not a meter URL");
+  MeterUrl u;
+  u.scheme = m[1];
+  if (u.scheme != "redfish" && u.scheme != "redfish+http" && u.scheme != "snmp" && u.scheme != "ipmi" &&
+      u.scheme != "ptd")
+    throw bad("unknown scheme '" + u.scheme + "'");
+  if (m[3].matched)
+    throw bad(
+        "a password in the URL would be visible to every user in the process list; put it in "
+        "--meter-credentials FILE or JOULEBENCH_METER_PASSWORD");
+  u.user = m[2];
+  u.host = m[4];
+  u.port = m[5].matched ? std::stoi(m[5]) : default_port(u.scheme);
+  if (u.port < 1 || u.port > 65535) throw bad("port " + std::to_string(u.port) + " is out of 1..65535");
+  u.path = m[6];
+  if (u.scheme.rfind("redfish", 0) == 0) {
+    if (u.path.rfind("/redfish/v1/Chassis/", 0) != 0 || u.path.size() <= 20)
+      throw bad("a Redfish meter names its chassis, /redfish/v1/Chassis/ID");
+    while (u.path.size() > 1 && u.path.back() == '/') u.path.pop_back();
+  } else if (!u.path.empty() && u.path != "/") {
+    throw bad("a " + u.scheme + " meter takes no path");
+  }
+  if (u.scheme == "snmp" && u.user.empty())
+    throw bad("an SNMP meter needs its community, snmp://COMMUNITY@HOST");
+  return u;
+}
+
+std::optional<MeterCredentials> load_meter_credentials(const std::optional<std::filesystem::path>& file) {
+  if (file) {
+    struct stat st {};
+    if (::stat(file->c_str(), &st) != 0)
+      throw std::invalid_argument("--meter-credentials " + file->string() +
+                                  ": cannot read it; give a file whose "
+                                  "first line is user:password");
+    if ((st.st_mode & 077) != 0)
+      throw std::invalid_argument("--meter-credentials " + file->string() +
+                                  ": other users can read it; chmod 600 it first");
+    std::ifstream in(*file);
+    std::string line;
+    std::getline(in, line);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto colon = line.find(':');
+    if (colon == std::string::npos || colon == 0)
+      throw std::invalid_argument("--meter-credentials " + file->string() +
+                                  ": the first line must be user:password");
+    return MeterCredentials{line.substr(0, colon), line.substr(colon + 1), "file " + file->string()};
+  }
+  const char* user = std::getenv("JOULEBENCH_METER_USER");
+  const char* password = std::getenv("JOULEBENCH_METER_PASSWORD");
+  if (user == nullptr || *user == '\0') return std::nullopt;
+  return MeterCredentials{user, password != nullptr ? password : "", "environment"};
+}
+
+std::vector<std::unique_ptr<Sensor>> open_meter(const std::string& url, const MeterOptions& options,
+                                                std::vector<Probe>& probes) {
+  const MeterUrl u = parse_meter_url(url);
+  if (u.scheme.rfind("redfish", 0) == 0) return detail::open_redfish_meter(u, options, probes);
+  throw std::invalid_argument("--meter '" + url + "': " + u.scheme +
+                              " meters are not supported by this build yet; Redfish is (" + kForms + ")");
+}
+
+void add_meter(SensorSet& set, const std::string& url, const MeterOptions& options) {
+  std::vector<Probe> probes;
+  auto sensors = open_meter(url, options, probes);
+  set.primary.clear();
+  for (auto& s : sensors) {
+    if (set.primary.empty() && !s->is_counter()) {
+      set.primary.push_back(s.get());
+      set.primary_rule = "--meter " + parse_meter_url(url).str() + " (" + s->location() + ")";
+    }
+  }
+  if (set.primary.empty() && !sensors.empty()) set.primary.push_back(sensors.front().get());
+  for (auto& s : sensors) set.sensors.insert(set.sensors.begin(), std::move(s));
+  set.probes.insert(set.probes.begin(), probes.begin(), probes.end());
+  set.primary_unreadable.clear();  // the meter is the source: on-chip gaps no longer matter for it
+}
+
+std::unique_ptr<Actuator> open_meter_power_limit(const std::string& url, const MeterOptions& options,
+                                                 CapJournal& journal) {
+  const MeterUrl u = parse_meter_url(url);
+  if (u.scheme.rfind("redfish", 0) != 0)
+    throw std::invalid_argument("--meter '" + url +
+                                "': only a Redfish meter has a power limit joulebench sets");
+  return detail::open_redfish_limit(u, options, journal);
+}
+
+bool restore_meter_limit(const std::string& url, double watts, const MeterOptions& options,
+                         std::string& error) {
+  return detail::put_back_redfish_limit(parse_meter_url(url), watts, options, error);
+}
+
+}  // namespace joulebench::power

@@ -1,0 +1,324 @@
+// Redfish meters: the client, the chassis's power and energy sensors, and where its limit is.
+#include "detail/redfish.hpp"
+
+#include <cmath>
+#include <regex>
+#include <stdexcept>
+
+#include "detail/actuator_support.hpp"
+#include "detail/meter_poll.hpp"
+
+namespace joulebench::power::detail {
+namespace {
+
+using json = nlohmann::json;
+
+// The service's own words from a Redfish error body (error.message, @Message.ExtendedInfo).
+std::string redfish_message(const std::string& body) {
+  const json j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("error")) return {};
+  const json& e = j["error"];
+  std::string m = e.value("message", "");
+  if (e.contains("@Message.ExtendedInfo") && e["@Message.ExtendedInfo"].is_array())
+    for (const auto& x : e["@Message.ExtendedInfo"])
+      if (x.is_object() && x.contains("Message") && x["Message"].is_string())
+        m += (m.empty() ? "" : "; ") + x["Message"].get<std::string>();
+  return m;
+}
+
+// ISO 8601 durations as Redfish writes intervals: "PT0.25S", "PT1M", "PT1H2M3.5S".
+std::optional<double> iso_duration_s(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  static const std::regex form(R"(^P(?:([0-9.]+)D)?(?:T(?:([0-9.]+)H)?(?:([0-9.]+)M)?(?:([0-9.]+)S)?)?$)");
+  std::smatch m;
+  const std::string s = v.get<std::string>();
+  if (!std::regex_match(s, m, form)) return std::nullopt;
+  double total = 0;
+  const double unit[] = {86400, 3600, 60, 1};
+  for (int i = 0; i < 4; ++i)
+    if (m[i + 1].matched) total += std::stod(m[i + 1]) * unit[i];
+  return total > 0 ? std::optional<double>(total) : std::nullopt;
+}
+
+// Where a Redfish power reading sits: a chassis total is what its power supplies draw, the
+// server at the wall; one supply's input is that supply's.
+std::string redfish_location(const json& sensor) {
+  const std::string physical = sensor.value("PhysicalContext", "");
+  if (physical == "PowerSupply") return "psu";
+  if (physical == "CPU" || physical == "CPUSubsystem") return "package";
+  if (physical == "Chassis" || physical.empty()) return "wall";
+  return "board";
+}
+
+const json& at_pointer(const json& doc, const std::string& pointer) {
+  static const json null_value;
+  const json::json_pointer p(pointer);
+  return doc.contains(p) ? doc.at(p) : null_value;
+}
+
+struct PowerSource {
+  std::string resource, pointer, location = "wall";
+  std::optional<double> interval_s;
+  bool has_time = false;
+};
+
+// EnvironmentMetrics.PowerWatts (the Sensor it names, for its time and interval), else the legacy
+// Power resource.
+PowerSource find_power(RedfishClient& c, const std::string& chassis, const json& doc) {
+  PowerSource src;
+  if (doc.contains("EnvironmentMetrics")) {
+    const std::string em = doc["EnvironmentMetrics"].value("@odata.id", "");
+    const json metrics = c.get(em);
+    const json& pw = at_pointer(metrics, "/PowerWatts");
+    if (pw.is_object() && pw.contains("DataSourceUri") && pw["DataSourceUri"].is_string()) {
+      src.resource = pw["DataSourceUri"].get<std::string>();
+      const json sensor = c.get(src.resource);
+      src.pointer = "/Reading";
+      src.location = redfish_location(sensor);
+      src.interval_s = iso_duration_s(sensor.value("SensingInterval", json()));
+      src.has_time = sensor.contains("ReadingTime");
+      return src;
+    }
+    if (pw.is_object()) return {em, "/PowerWatts/Reading", "wall", std::nullopt, false};
+  }
+  if (doc.contains("Power")) {
+    src.resource = doc["Power"].value("@odata.id", chassis + "/Power");
+    const json power = c.get(src.resource);
+    if (at_pointer(power, "/PowerControl/0/PowerConsumedWatts").is_number() ||
+        at_pointer(power, "/PowerControl/0").is_object()) {
+      src.pointer = "/PowerControl/0/PowerConsumedWatts";
+      return src;
+    }
+  }
+  throw std::runtime_error(c.url(chassis) +
+                           " has no power reading: looked for EnvironmentMetrics PowerWatts and "
+                           "Power PowerControl[0].PowerConsumedWatts; name the chassis that holds the "
+                           "power supplies (GET /redfish/v1/Chassis lists them)");
+}
+
+PolledValue poll_reading(RedfishClient& c, const std::string& resource, const std::string& pointer,
+                         double scale) {
+  PolledValue v;
+  try {
+    const json doc = c.get(resource);
+    const json& r = at_pointer(doc, pointer);
+    if (!r.is_number()) {
+      v.error = c.url(resource) + " " + pointer + " is " + (r.is_null() ? "null" : r.dump()) +
+                " (the BMC has no reading now)";
+      return v;
+    }
+    v.ok = true;
+    v.value = r.get<double>() * scale;
+    if (doc.contains("ReadingTime") && doc["ReadingTime"].is_string()) v.device_time = doc["ReadingTime"];
+  } catch (const std::exception& e) {
+    v.error = e.what();
+  }
+  return v;
+}
+
+}  // namespace
+
+RedfishClient::RedfishClient(const MeterUrl& url, const MeterOptions& options)
+    : meter_(url),
+      options_(options),
+      base_((url.tls() ? "https://" : "http://") + url.host + ":" + std::to_string(url.port)),
+      http_(std::make_unique<HttpClient>(
+          HttpOptions{!options.insecure, options.ca_file, options.timeout_s, {}, {}})) {
+  if (!options.credentials) return;
+  const auto& cr = *options.credentials;
+  const json login{{"UserName", cr.user}, {"Password", cr.password}};
+  const HttpResponse r = http_->request("POST", base_ + "/redfish/v1/SessionService/Sessions", login.dump());
+  if (r.status == 0) fail("POST", "/redfish/v1/SessionService/Sessions", r);
+  if (r.status == 401 || r.status == 403) fail("POST", "/redfish/v1/SessionService/Sessions", r);
+  if (r.status / 100 == 2 && !r.auth_token.empty()) {
+    token_ = r.auth_token;
+    session_ = r.location;
+    auth_ = "session";
+    return;
+  }
+  // No session service here: basic auth on every request.
+  http_ = std::make_unique<HttpClient>(
+      HttpOptions{!options.insecure, options.ca_file, options.timeout_s, cr.user, cr.password});
+  auth_ = "basic";
+}
+
+RedfishClient::~RedfishClient() {
+  if (session_.empty()) return;
+  // A session left open holds one of the BMC's few slots until it times out.
+  const std::string path = session_.rfind("http", 0) == 0 ? session_ : base_ + session_;
+  (void)http_->request("DELETE", path, {}, headers());
+}
+
+std::vector<std::string> RedfishClient::headers() const {
+  std::vector<std::string> h{"OData-Version: 4.0"};
+  if (!token_.empty()) h.push_back("X-Auth-Token: " + token_);
+  return h;
+}
+
+void RedfishClient::fail(const std::string& method, const std::string& path, const HttpResponse& r) const {
+  const std::string where = meter_.scheme + "://" + meter_.host + ":" + std::to_string(meter_.port) + path;
+  if (r.status == 0) {
+    if (r.error.rfind("TLS", 0) == 0)
+      throw std::runtime_error(
+          where + ": " + r.error +
+          "; give the BMC's CA certificate with --meter-ca FILE, or --insecure to skip verification "
+          "(then nothing proves the readings come from that BMC)");
+    throw std::runtime_error(
+        where + ": cannot reach the meter (" + r.error +
+        "); check the host and port, and that it serves Redfish " +
+        (meter_.tls() ? "over HTTPS (redfish+http:// for plain HTTP)" : "over plain HTTP"));
+  }
+  const std::string said = redfish_message(r.body);
+  if (r.status == 401 || r.status == 403)
+    throw std::runtime_error(
+        where + ": the BMC refused the credentials (HTTP " + std::to_string(r.status) + ")" +
+        (said.empty() ? "" : ": " + said) +
+        "; check --meter-credentials FILE or JOULEBENCH_METER_USER / JOULEBENCH_METER_PASSWORD");
+  throw std::runtime_error(where + ": " + method + " answered HTTP " + std::to_string(r.status) +
+                           (said.empty() ? "" : " (" + said + ")"));
+}
+
+json RedfishClient::get(const std::string& path) const {
+  const HttpResponse r = http_->request("GET", base_ + path, {}, headers());
+  if (r.status != 200) fail("GET", path, r);
+  json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    throw std::runtime_error(url(path) + " did not answer with a JSON object; is this a Redfish service?");
+  return j;
+}
+
+void RedfishClient::patch(const std::string& path, const json& body) {
+  const HttpResponse r = http_->request("PATCH", base_ + path, body.dump(), headers());
+  if (r.status / 100 != 2) fail("PATCH", path, r);
+}
+
+std::vector<std::unique_ptr<Sensor>> open_redfish_meter(const MeterUrl& url, const MeterOptions& options,
+                                                        std::vector<Probe>& probes) {
+  auto client = std::make_shared<RedfishClient>(url, options);
+  const json chassis = client->get(url.path);
+  const std::string type = chassis.value("@odata.type", "");
+  if (type.find("Chassis") == std::string::npos)
+    throw std::runtime_error(client->url(url.path) + " is not a Chassis (its @odata.type is '" + type +
+                             "'); give /redfish/v1/Chassis/ID");
+  const PowerSource src = find_power(*client, url.path, chassis);
+  const std::string id = url.path.substr(url.path.rfind('/') + 1);
+  PolledSensorSpec spec;
+  spec.name = "redfish:" + url.host + "/" + id + "/power";
+  spec.domain = "chassis";
+  spec.location = src.location;
+  spec.path =
+      url.scheme + "://" + url.host + ":" + std::to_string(url.port) + src.resource + "#" + src.pointer;
+  const double interval = options.poll_interval_s.value_or(src.interval_s.value_or(1.0));
+  spec.interval = std::chrono::microseconds(static_cast<long long>(std::max(0.05, interval) * 1e6));
+  spec.stall_s = options.stall_s;
+  // SensingInterval is how often the BMC samples, not an average: the reading is instantaneous.
+  // A client per sensor: each polls on its own thread.
+  auto poller = std::make_shared<RedfishClient>(url, options);
+  auto sensor = std::make_unique<PolledSensor>(
+      spec, [poller, src] { return poll_reading(*poller, src.resource, src.pointer, 1.0); });
+  Probe p = Probe::sensor(spec.name, "measured", spec.domain, spec.path,
+                          std::chrono::duration<double>(spec.interval).count());
+  p.location = spec.location;
+  p.averaging_window_s = spec.window_s;
+  if (!sensor->first_poll().ok)
+    throw std::runtime_error("--meter " + url.str() + ": " + sensor->first_poll().error);
+  p.available = true;
+  probes.push_back(p);
+  std::vector<std::unique_ptr<Sensor>> out;
+  out.push_back(std::move(sensor));
+  return out;
+}
+
+RedfishLimit find_redfish_limit(RedfishClient& c, const std::string& chassis) {
+  const json doc = c.get(chassis);
+  RedfishLimit l;
+  if (doc.contains("Controls")) {
+    const std::string path = doc["Controls"].value("@odata.id", chassis + "/Controls") + "/PowerLimit";
+    try {
+      const json ctl = c.get(path);
+      if (ctl.value("ControlType", "") == "Power" && ctl["SetPoint"].is_number()) {
+        l.resource = path;
+        l.pointer = "/SetPoint";
+        l.value = ctl["SetPoint"].get<double>();
+        l.min = ctl.value("AllowableMin", 0.0);
+        l.max = ctl.value("AllowableMax", l.value);
+        return l;
+      }
+    } catch (const std::runtime_error&) {
+      // no PowerLimit control: try the legacy resource
+    }
+  }
+  throw std::runtime_error(c.url(chassis) +
+                           " has no power limit to set: looked for Controls/PowerLimit (ControlType Power, "
+                           "SetPoint); the legacy Power PowerControl[].PowerLimit is not set by joulebench "
+                           "(BMCs differ on how a PATCH of an array member applies)");
+}
+
+namespace {
+
+// The chassis power limit: SetPoint of Controls/PowerLimit, journalled before the first PATCH.
+class RedfishLimitActuator final : public Actuator {
+ public:
+  RedfishLimitActuator(const MeterUrl& url, const MeterOptions& options, CapJournal& journal)
+      : url_(url), client_(url, options), journal_(journal), limit_(find_redfish_limit(client_, url.path)) {}
+  std::string name() const override {
+    return "redfish:" + url_.host + "/" + url_.path.substr(url_.path.rfind('/') + 1) + "/limit";
+  }
+  std::string unit() const override { return "W"; }
+  bool hardware() const override { return true; }
+  double min() const override { return limit_.min; }
+  double max() const override { return limit_.max; }
+  std::string path() const override { return client_.url(limit_.resource) + "#" + limit_.pointer; }
+  double value() const override {
+    const json j = client_.get(limit_.resource);
+    const json& v = at_pointer(j, limit_.pointer);
+    if (!v.is_number()) throw std::runtime_error(path() + " is not a number");
+    return v.get<double>();
+  }
+  CapResult set(double v) override {
+    check_range(*this, v);
+    if (!journaled_) journal_.record({name(), "redfish", url_.str(), fmt(value()), {}});
+    journaled_ = true;
+    client_.patch(limit_.resource, {{"SetPoint", v}});
+    return result(v, value(), 0.5);
+  }
+  void restore() override {
+    if (!journaled_) return;
+    throw_unless_restored(journal_.restore_own({url_.str()}));
+    journaled_ = false;
+  }
+
+ private:
+  MeterUrl url_;
+  RedfishClient client_;
+  CapJournal& journal_;
+  RedfishLimit limit_;
+  bool journaled_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Actuator> open_redfish_limit(const MeterUrl& url, const MeterOptions& options,
+                                             CapJournal& journal) {
+  return std::make_unique<RedfishLimitActuator>(url, options, journal);
+}
+
+bool put_back_redfish_limit(const MeterUrl& url, double watts, const MeterOptions& options,
+                            std::string& error) {
+  try {
+    RedfishClient c(url, options);
+    const RedfishLimit l = find_redfish_limit(c, url.path);
+    c.patch(l.resource, {{"SetPoint", watts}});
+    const double now = at_pointer(c.get(l.resource), l.pointer).get<double>();
+    if (std::fabs(now - watts) > 0.5) {
+      error = c.url(l.resource) + " reads " + fmt(now) + " W after setting " + fmt(watts) + " W";
+      return false;
+    }
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+
+}  // namespace joulebench::power::detail

@@ -1,0 +1,296 @@
+// Meters named by URL, tested against DMTF's Redfish mockup server: readings, their location and
+// timing, PATCHed traces, the power limit with its journal, and every bad input the issue names.
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "joulebench/power/journal.hpp"
+#include "joulebench/power/meter.hpp"
+#include "joulebench/power/sampler.hpp"
+#include "power/fake_tree.hpp"
+#include "power/redfish_mockup.hpp"
+
+namespace joulebench::power {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::FakeTree;
+using testing::RedfishMockup;
+
+// Waits up to `seconds` for `pred`.
+template <typename Pred>
+bool eventually(Pred pred, double seconds = 5) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(MeterUrl, ParsesEachFormWithItsDefaultPort) {
+  const MeterUrl r = parse_meter_url("redfish://bmc.example/redfish/v1/Chassis/1U/");
+  EXPECT_EQ(r.scheme, "redfish");
+  EXPECT_EQ(r.port, 443);
+  EXPECT_EQ(r.path, "/redfish/v1/Chassis/1U");
+  EXPECT_TRUE(r.tls());
+  EXPECT_EQ(parse_meter_url("redfish+http://10.0.0.2:8000/redfish/v1/Chassis/Self").port, 8000);
+  const MeterUrl s = parse_meter_url("snmp://public@pdu1");
+  EXPECT_EQ(s.user, "public");
+  EXPECT_EQ(s.port, 161);
+  EXPECT_EQ(parse_meter_url("ipmi://admin@[::1]").port, 623);
+  EXPECT_EQ(parse_meter_url("ptd://127.0.0.1").port, 8888);
+}
+
+TEST(MeterUrl, RefusesBadOnesNamingWhy) {
+  for (const auto& [url, why] : std::vector<std::pair<std::string, std::string>>{
+           {"redfish://admin:secret@bmc/redfish/v1/Chassis/1", "password in the URL"},
+           {"http://bmc/redfish/v1/Chassis/1", "unknown scheme 'http'"},
+           {"redfish://bmc/redfish/v1/Systems/1", "names its chassis"},
+           {"snmp://pdu1", "needs its community"},
+           {"ptd://host:70000", "out of 1..65535"},
+           {"redfish://bmc /x", "not a meter URL"}}) {
+    const std::string e = error_of([&] { (void)parse_meter_url(url); });
+    EXPECT_NE(e.find(why), std::string::npos) << url << ": " << e;
+    EXPECT_NE(e.find(url), std::string::npos) << e;
+  }
+}
+
+TEST(MeterCredentials, FromAPrivateFileOrTheEnvironment) {
+  FakeTree tree;
+  tree.write("/cred", "operator:s3cret\n");
+  const auto file = tree.root() / "cred";
+  ::chmod(file.c_str(), 0644);
+  EXPECT_NE(error_of([&] { (void)load_meter_credentials(file); }).find("chmod 600"), std::string::npos);
+  ::chmod(file.c_str(), 0600);
+  const auto c = load_meter_credentials(file);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->user, "operator");
+  EXPECT_EQ(c->password, "s3cret");
+  tree.write("/bad", "no colon here\n");
+  ::chmod((tree.root() / "bad").c_str(), 0600);
+  EXPECT_NE(error_of([&] { (void)load_meter_credentials(tree.root() / "bad"); }).find("user:password"),
+            std::string::npos);
+  ::setenv("JOULEBENCH_METER_USER", "env-user", 1);
+  ::setenv("JOULEBENCH_METER_PASSWORD", "env-pass", 1);
+  const auto e = load_meter_credentials(std::nullopt);
+  ::unsetenv("JOULEBENCH_METER_USER");
+  ::unsetenv("JOULEBENCH_METER_PASSWORD");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->user, "env-user");
+  EXPECT_EQ(e->source, "environment");
+}
+
+MeterOptions fast_options() {
+  MeterOptions o;
+  o.timeout_s = 1;
+  o.poll_interval_s = 0.1;
+  return o;
+}
+
+TEST(RedfishMeter, ReadsTheChassisPowerSensorAndFollowsAPatchedTrace) {
+  RedfishMockup mock;
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  std::vector<Probe> probes;
+  auto sensors = open_meter(mock.chassis_url(), fast_options(), probes);
+  ASSERT_EQ(sensors.size(), 1u);
+  Sensor& s = *sensors[0];
+  // EnvironmentMetrics.PowerWatts names Sensors/TotalPower: a chassis total, at the wall.
+  EXPECT_EQ(s.location(), "wall");
+  EXPECT_EQ(s.provenance(), Provenance::measured);
+  EXPECT_FALSE(s.is_counter());
+  EXPECT_NE(s.path().find("/Sensors/TotalPower#/Reading"), std::string::npos) << s.path();
+  ASSERT_EQ(probes.size(), 1u);
+  EXPECT_EQ(probes[0].location, "wall");
+  EXPECT_TRUE(eventually([&] { return s.read().ok; }));
+  EXPECT_DOUBLE_EQ(s.read().value, 374);  // the mockup's recorded reading
+  mock.patch("/redfish/v1/Chassis/1U/Sensors/TotalPower", {{"Reading", 412.5}});
+  EXPECT_TRUE(eventually([&] { return s.read().value == 412.5; })) << s.read().value;
+  // Each reading carries the time it was taken: the sampler stamps it there.
+  const auto r = s.read();
+  ASSERT_TRUE(r.at);
+  EXPECT_LE(*r.at, std::chrono::steady_clock::now());
+}
+
+// A trace played through the mockup: 200 W, then 400 W. The sampler integrates the meter's own
+// readings; the energy over each half matches the trace to within one poll at each edge.
+TEST(RedfishMeter, EnergyOfAWindowComesFromTheMetersReadings) {
+  RedfishMockup mock;
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  mock.patch("/redfish/v1/Chassis/1U/Sensors/TotalPower", {{"Reading", 200}});
+  std::vector<Probe> probes;
+  auto sensors = open_meter(mock.chassis_url(), fast_options(), probes);
+  ASSERT_TRUE(eventually([&] { return sensors[0]->read().value == 200; }));
+  Sampler sampler({sensors[0].get()}, {});
+  sampler.start();
+  std::this_thread::sleep_for(300ms);
+  const double t0 = sampler.now();
+  std::this_thread::sleep_for(1s);
+  const double t_step = sampler.now();
+  mock.patch("/redfish/v1/Chassis/1U/Sensors/TotalPower", {{"Reading", 400}});
+  std::this_thread::sleep_for(1s);
+  const double t1 = sampler.now();
+  ASSERT_TRUE(sampler.wait_until_read(t1));
+  sampler.stop();
+  const auto low = energy_in_window(sampler.sensor_series(0, t0, t_step - 0.3), false, t0, t_step - 0.3);
+  const auto high = energy_in_window(sampler.sensor_series(0, t_step + 0.3, t1), false, t_step + 0.3, t1);
+  ASSERT_TRUE(low.ok && high.ok);
+  EXPECT_NEAR(low.watts, 200, 1e-6);
+  EXPECT_NEAR(high.watts, 400, 1e-6);
+  EXPECT_EQ(sampler.gaps(0), 0u);
+}
+
+TEST(RedfishMeter, ANullReadingIsAGapWithItsReason) {
+  RedfishMockup mock;
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  std::vector<Probe> probes;
+  auto sensors = open_meter(mock.chassis_url(), fast_options(), probes);
+  mock.patch("/redfish/v1/Chassis/1U/Sensors/TotalPower", {{"Reading", nullptr}});
+  MeterOptions o = fast_options();
+  // Opening a meter whose reading is null now fails, naming the field.
+  const std::string e = error_of([&] { (void)open_meter(mock.chassis_url(), o, probes); });
+  EXPECT_NE(e.find("/Reading is null"), std::string::npos) << e;
+  // An open meter keeps its last value until the stall limit, then reports the null.
+  o.stall_s = 0.3;
+  mock.patch("/redfish/v1/Chassis/1U/Sensors/TotalPower", {{"Reading", 300}});
+  auto fresh = open_meter(mock.chassis_url(), o, probes);
+  mock.patch("/redfish/v1/Chassis/1U/Sensors/TotalPower", {{"Reading", nullptr}});
+  EXPECT_TRUE(eventually([&] { return !fresh[0]->read().ok; }));
+  EXPECT_NE(fresh[0]->read().error.find("null"), std::string::npos) << fresh[0]->read().error;
+}
+
+// The BMC stops answering (SIGSTOP: its socket accepts, nothing replies). The sampler is never
+// held up; once the stall limit passes the readings are gaps naming the stall, and they resume.
+TEST(RedfishMeter, AStalledMeterGivesFlaggedGapsNotAHungSampler) {
+  RedfishMockup mock;
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  MeterOptions o = fast_options();
+  o.timeout_s = 0.3;
+  o.stall_s = 0.6;
+  std::vector<Probe> probes;
+  auto sensors = open_meter(mock.chassis_url(), o, probes);
+  Sampler sampler({sensors[0].get()}, {});
+  sampler.start();
+  std::this_thread::sleep_for(300ms);
+  mock.pause();
+  const auto t0 = std::chrono::steady_clock::now();
+  const bool flagged = eventually([&] { return !sensors[0]->read().ok; }, 3);
+  const std::string why = sensors[0]->read().error;
+  std::this_thread::sleep_for(500ms);
+  mock.resume();
+  EXPECT_TRUE(flagged);
+  EXPECT_NE(why.find("no new reading"), std::string::npos) << why;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 3.0);
+  EXPECT_TRUE(eventually([&] { return sensors[0]->read().ok; }, 5));
+  sampler.stop();
+  EXPECT_GT(sampler.gaps(0), 0u);
+  EXPECT_GT(sampler.stats().ticks, 1000u);  // the 1 kHz loop kept going through the stall
+}
+
+TEST(RedfishMeter, UnreachableNotAChassisAndRefusedCredentialsAreClearErrors) {
+  std::vector<Probe> probes;
+  const int closed = testing::free_port();
+  const std::string unreachable = error_of([&] {
+    (void)open_meter("redfish+http://127.0.0.1:" + std::to_string(closed) + "/redfish/v1/Chassis/1U",
+                     fast_options(), probes);
+  });
+  EXPECT_NE(unreachable.find("cannot reach the meter"), std::string::npos) << unreachable;
+  testing::RefusingPeer peer;
+  MeterOptions o = fast_options();
+  o.credentials = MeterCredentials{"operator", "wrong", "test"};
+  const std::string refused = error_of([&] {
+    (void)open_meter("redfish+http://127.0.0.1:" + std::to_string(peer.port()) + "/redfish/v1/Chassis/1U", o,
+                     probes);
+  });
+  EXPECT_NE(refused.find("refused the credentials (HTTP 401)"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("Invalid username or password"), std::string::npos) << refused;
+  EXPECT_EQ(refused.find("wrong"), std::string::npos) << "the password must not be printed: " << refused;
+  RedfishMockup mock;
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  const std::string system = error_of([&] {
+    (void)open_meter("redfish+http://127.0.0.1:" + std::to_string(mock.port()) + "/redfish/v1/Chassis/Nope",
+                     fast_options(), probes);
+  });
+  EXPECT_NE(system.find("HTTP 404"), std::string::npos) << system;
+}
+
+// HTTPS with a self-signed certificate: refused by default, naming TLS and the two ways on;
+// accepted with the certificate as the CA, and with --insecure.
+TEST(RedfishMeter, TlsIsVerifiedUnlessToldOtherwise) {
+  FakeTree tree;
+  const auto cert = tree.root() / "bmc.pem", key = tree.root() / "bmc.key";
+  const auto gen = testing::run_shell(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=DNS:localhost -keyout " +
+      key.string() + " -out " + cert.string());
+  if (gen.exit_code != 0) GTEST_SKIP() << "openssl could not make a certificate: " << gen.output;
+  RedfishMockup mock(cert.string(), key.string());
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  std::vector<Probe> probes;
+  const std::string e = error_of([&] { (void)open_meter(mock.chassis_url(true), fast_options(), probes); });
+  EXPECT_NE(e.find("TLS"), std::string::npos) << e;
+  EXPECT_NE(e.find("--meter-ca"), std::string::npos) << e;
+  MeterOptions with_ca = fast_options();
+  with_ca.ca_file = cert;
+  EXPECT_EQ(open_meter(mock.chassis_url(true), with_ca, probes).size(), 1u);
+  MeterOptions insecure = fast_options();
+  insecure.insecure = true;
+  EXPECT_EQ(open_meter(mock.chassis_url(true), insecure, probes).size(), 1u);
+}
+
+// The chassis limit: set, read back, restored at the end; and after the process that set it is
+// killed, put back from the journal.
+TEST(RedfishLimit, SetReadBackAndRestoredIncludingFromTheJournal) {
+  RedfishMockup mock;
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  FakeTree tree;
+  CapJournal journal(tree.root() / "journal/caps.json", SysfsRoot(tree.root()));
+  {
+    auto limit = open_meter_power_limit(mock.chassis_url(), fast_options(), journal);
+    EXPECT_EQ(limit->unit(), "W");
+    EXPECT_DOUBLE_EQ(limit->value(), 500);  // the mockup's SetPoint
+    EXPECT_DOUBLE_EQ(limit->min(), 150);
+    EXPECT_DOUBLE_EQ(limit->max(), 1000);
+    EXPECT_NE(error_of([&] { limit->set(100); }).find("outside its range [150, 1000]"), std::string::npos);
+    const CapResult r = limit->set(320);
+    EXPECT_DOUBLE_EQ(r.in_force, 320);
+    EXPECT_DOUBLE_EQ(mock.get("/redfish/v1/Chassis/1U/Controls/PowerLimit")["SetPoint"].get<double>(), 320);
+    ASSERT_EQ(journal.entries().size(), 1u);
+    EXPECT_EQ(journal.entries()[0].kind, "redfish");
+    EXPECT_EQ(journal.entries()[0].original, "500");
+    limit->restore();
+  }
+  EXPECT_DOUBLE_EQ(mock.get("/redfish/v1/Chassis/1U/Controls/PowerLimit")["SetPoint"].get<double>(), 500);
+  EXPECT_TRUE(journal.entries().empty());
+  // A process that set the limit and was killed leaves it in the journal; restore puts it back.
+  const std::string env = "JOULEBENCH_JOURNAL=" + (tree.root() / "journal/cli.json").string() + " ";
+  std::filesystem::create_directories(tree.root() / "journal");
+  ::chmod((tree.root() / "journal").c_str(), 0700);
+  const auto killed = testing::run_shell(env + "timeout -s KILL 3 " + JOULEBENCH_BINARY + " cap " +
+                                         "redfish:127.0.0.1/1U/limit=250W --allow-hw-caps --meter " +
+                                         mock.chassis_url() + " -- sleep 30");
+  EXPECT_NE(killed.exit_code, 0) << killed.output;
+  EXPECT_DOUBLE_EQ(mock.get("/redfish/v1/Chassis/1U/Controls/PowerLimit")["SetPoint"].get<double>(), 250);
+  const auto restored = testing::run_shell(env + JOULEBENCH_BINARY + " restore");
+  EXPECT_EQ(restored.exit_code, 0) << restored.output;
+  EXPECT_NE(restored.output.find("restored redfish:127.0.0.1/1U/limit"), std::string::npos)
+      << restored.output;
+  EXPECT_DOUBLE_EQ(mock.get("/redfish/v1/Chassis/1U/Controls/PowerLimit")["SetPoint"].get<double>(), 500);
+}
+
+}  // namespace
+}  // namespace joulebench::power

@@ -1,0 +1,167 @@
+// DMTF's Redfish-Mockup-Server (../shared/tools/redfish-mockup-server) serving its
+// public-rackmount1 mockup on 127.0.0.1 and a free port, for the meter tests; and a scripted peer
+// for what the mockup cannot do (refuse credentials). Both stop with the object.
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+
+extern char** environ;
+
+namespace joulebench::testing {
+
+/// A port nothing listens on now (the kernel's pick for an ephemeral bind).
+inline int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+inline bool accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+/// A child process started with argv, stopped (SIGKILL) with the object.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const auto& s : argv) args.push_back(const_cast<char*>(s.c_str()));
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  ~Child() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGCONT);
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  [[nodiscard]] int pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+class RedfishMockup {
+ public:
+  /// `tls_cert`/`tls_key` set: HTTPS with that certificate.
+  explicit RedfishMockup(const std::string& tls_cert = {}, const std::string& tls_key = {})
+      : port_(free_port()) {
+    const std::filesystem::path dir = JOULEBENCH_REDFISH_MOCKUP;
+    if (!std::filesystem::exists(dir / "run.py")) {
+      skip_ =
+          "DMTF's Redfish mockup server is not at " + dir.string() + " (../shared/tools beside the checkout)";
+      return;
+    }
+    std::vector<std::string> argv{JOULEBENCH_PYTHON3_PATH,
+                                  (dir / "run.py").string(),
+                                  "-H",
+                                  "127.0.0.1",
+                                  "-p",
+                                  std::to_string(port_),
+                                  "-S",
+                                  "-D",
+                                  "public-rackmount1"};
+    if (!tls_cert.empty()) argv.insert(argv.end(), {"-s", "--cert", tls_cert, "--key", tls_key});
+    child_ = std::make_unique<Child>(argv);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!accepts(port_) && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!accepts(port_)) skip_ = "the Redfish mockup server did not start on port " + std::to_string(port_);
+  }
+  [[nodiscard]] const std::string& skip() const { return skip_; }
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] std::string chassis_url(bool tls = false) const {
+    return std::string(tls ? "redfish://localhost:" : "redfish+http://127.0.0.1:") + std::to_string(port_) +
+           "/redfish/v1/Chassis/1U";
+  }
+  /// PATCHes JSON into a resource (the mockup merges it in memory).
+  void patch(const std::string& path, const nlohmann::json& body) const {
+    const std::string py =
+        "import urllib.request,sys; r=urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), "
+        "method='PATCH', headers={'Content-Type':'application/json'}); urllib.request.urlopen(r, timeout=5)";
+    run_shell(std::string(JOULEBENCH_PYTHON3_PATH) + " -c \"" + py +
+              "\" http://127.0.0.1:" + std::to_string(port_) + path + " '" + body.dump() + "'");
+  }
+  nlohmann::json get(const std::string& path) const {
+    const std::string py =
+        "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())";
+    const auto r = run_shell(std::string(JOULEBENCH_PYTHON3_PATH) + " -c \"" + py +
+                             "\" http://127.0.0.1:" + std::to_string(port_) + path);
+    return nlohmann::json::parse(r.output, nullptr, false);
+  }
+  void pause() const { ::kill(child_->pid(), SIGSTOP); }
+  void resume() const { ::kill(child_->pid(), SIGCONT); }
+
+ private:
+  int port_;
+  std::string skip_;
+  std::unique_ptr<Child> child_;
+};
+
+/// A scripted peer for what the mockup never does: every request answered HTTP 401 with a
+/// Redfish error body, as a BMC answers wrong credentials.
+class RefusingPeer {
+ public:
+  RefusingPeer() : port_(free_port()) {
+    const std::string py =
+        "import http.server,sys,json\n"
+        "class H(http.server.BaseHTTPRequestHandler):\n"
+        "  def refuse(self):\n"
+        "    b=json.dumps({'error':{'code':'Base.1.8.NoValidSession','message':'Invalid username or "
+        "password'}}).encode()\n"
+        "    self.send_response(401); self.send_header('Content-Length',str(len(b))); self.end_headers(); "
+        "self.wfile.write(b)\n"
+        "  do_GET=do_POST=do_PATCH=refuse\n"
+        "  def log_message(self,*a): pass\n"
+        "http.server.HTTPServer(('127.0.0.1',int(sys.argv[1])),H).serve_forever()\n";
+    child_ = std::make_unique<Child>(
+        std::vector<std::string>{JOULEBENCH_PYTHON3_PATH, "-c", py, std::to_string(port_)});
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!accepts(port_) && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  [[nodiscard]] int port() const { return port_; }
+
+ private:
+  int port_;
+  std::unique_ptr<Child> child_;
+};
+
+}  // namespace joulebench::testing
