@@ -349,7 +349,7 @@ void print_ladders(const json& results, const std::string& kind) {
     for (const auto& p : field(w, "curve"))
       if (field(p, "actuator").is_string()) by_actuator[p["actuator"].get<std::string>()].push_back(&p);
     for (const auto& [actuator, points] : by_actuator) {
-      std::printf("\n%s under %s (watts %s)\n  %6s %9s %12s %12s %10s %8s\n",
+      std::printf("\n%s under %s (watts: %s)\n  %6s %9s %12s %12s %10s %8s\n",
                   field(w, "name").get<std::string>().c_str(), actuator.c_str(), kind.c_str(), "level",
                   "power", u == "H" ? "hashes/s" : (u + "/s").c_str(), (u + "/J").c_str(), "p99", "binding");
       for (const json* p : points) {
@@ -458,7 +458,7 @@ void print_summary(const json& results) {
     if (!field(w, "throughput_per_s").is_number()) continue;
     const std::string u = short_unit(w), per = "J/" + (u == "H" ? std::string("hash") : u);
     const double gross = number_or_nan(field(field(w, "joules_per_unit"), "gross"));
-    std::printf("%-16s %13s %13s %13s %12s %9s  %s (%s)\n", field(w, "name").get<std::string>().c_str(),
+    std::printf("%-16s %13s %13s %13s %12s %9s  %s, %s\n", field(w, "name").get<std::string>().c_str(),
                 cli::si(gross > 0 ? 1.0 / gross : NAN, u + "/J").c_str(), cli::si(gross, per).c_str(),
                 cli::si(number_or_nan(field(field(w, "joules_per_unit"), "net")), per).c_str(),
                 cli::si(number_or_nan(field(w, "throughput_per_s")), u + "/s").c_str(),

@@ -99,6 +99,15 @@ void workload(Checks& c, const json& w, const ValidityLimits& l) {
           net.get<double>() > 0
               ? "loaded power above idle"
               : "net J/unit is negative: the idle baseline was above loaded power (disturbed idle)");
+  const json& beside = field(field(w, "beside_meter"), "watts");
+  if (beside.is_number() && field(w, "watts").is_number()) {
+    const double meter = w["watts"].get<double>(), chip = beside.get<double>();
+    c.add(name + ": meter above package", meter >= chip, "invalid",
+          fmt("the meter read %.1f W", meter) + fmt(", the on-chip sensors %.1f W", chip) +
+              (meter >= chip ? ""
+                             : ": a meter below the CPU package alone does not cover this CPU (another "
+                               "chassis, PDU outlet or PSU?)"));
+  }
   int bad_energy = 0, bad_cap = 0, points = 0;
   for (const auto& p : field(w, "curve")) {
     ++points;

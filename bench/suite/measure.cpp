@@ -77,8 +77,17 @@ power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, doubl
   return total;
 }
 
+namespace {
+// The primary sensors first (primary_energy reads 0..n-1), then those sampled beside a meter.
+std::vector<power::Sensor*> sampled(const Run& run) {
+  std::vector<power::Sensor*> all = run.sensors.primary;
+  all.insert(all.end(), run.sensors.beside.begin(), run.sensors.beside.end());
+  return all;
+}
+}  // namespace
+
 Subject::Subject(Run& run, std::unique_ptr<platform::Workload> w)
-    : workload(std::move(w)), sampler(run.sensors.primary, {&workload->counters()}) {
+    : workload(std::move(w)), sampler(sampled(run), {&workload->counters()}) {
   sampler.start();
   runner = std::jthread([this] { workload->run(stop.get_token()); });
 }
@@ -111,6 +120,17 @@ Window Subject::window(const Run& run, double t0, double t1) const {
     w.jpu_net = (e.joules - run.idle_watts * w.seconds) / w.units;
   }
   w.latencies = latencies_ms(*workload, sampler.instant(t0), sampler.instant(t1));
+  const std::size_t n = run.sensors.primary.size();
+  if (!run.sensors.beside.empty()) {
+    power::WindowEnergy b{true, t1 - t0, 0, 0};
+    for (std::size_t i = n; i < sampler.sensors().size(); ++i) {
+      const auto e = power::energy_in_window(sampler.sensor_series(i, t0, t1),
+                                             sampler.sensors()[i]->is_counter(), t0, t1);
+      b.ok = b.ok && e.ok;
+      b.joules += e.joules;
+    }
+    if (b.ok) w.beside_watts = b.joules / b.seconds;
+  }
   return w;
 }
 
@@ -187,7 +207,7 @@ json warm_up(Run& run, Subject& s) {
 
 void measure(Run& run, Subject& s, json& wj) {
   run.progress.set_stage("measure", s.workload->name(), s.workload->unit(), run.timing.measure_s());
-  std::vector<double> thr, watts, gross, net, lat, bins;
+  std::vector<double> thr, watts, gross, net, lat, bins, beside;
   json repeats = json::array(), load = json::array();
   bool energy_ok = true;
   for (int r = 0; r < run.timing.repeats; ++r) {
@@ -208,6 +228,7 @@ void measure(Run& run, Subject& s, json& wj) {
       net.push_back(w.jpu_net);
     }
     lat.insert(lat.end(), w.latencies.begin(), w.latencies.end());
+    if (w.beside_watts) beside.push_back(*w.beside_watts);
     run.progress.set_rates(w.throughput, w.watts, run.energy_kind);
   }
   const auto median_or_null = [](const std::vector<double>& v) {
@@ -232,6 +253,15 @@ void measure(Run& run, Subject& s, json& wj) {
   if (!lat.empty())
     wj["latency_ms"] = {{"p50", power::percentile(lat, 50)}, {"p99", power::percentile(lat, 99)}};
   wj["measured_seconds"] = run.timing.measure_window_s * static_cast<double>(thr.size());
+  if (!run.sensors.beside.empty()) {
+    // The on-chip sensors the meter replaced as the energy source, over the same windows.
+    json names = json::array();
+    for (const auto* b : run.sensors.beside) names.push_back(b->name());
+    wj["beside_meter"] = {{"sensors", names},
+                          {"location", run.sensors.beside.front()->location()},
+                          {"watts", median_or_null(beside)},
+                          {"energy_kind", "measured"}};
+  }
   wj["background"] = load_total(load);
 }
 

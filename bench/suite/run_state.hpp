@@ -53,6 +53,7 @@ struct Window {
   double seconds = 0, units = 0, throughput = 0, watts = 0, joules = 0, jpu_gross = 0, jpu_net = 0;
   bool energy_ok = false;
   std::vector<double> latencies;
+  std::optional<double> beside_watts;  ///< the on-chip sensors sampled beside a meter
 };
 
 /// Energy of the primary sensors (sampler sensors 0..n-1) summed over [t0, t1].

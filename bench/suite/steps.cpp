@@ -93,6 +93,26 @@ std::vector<double> depths_for(const power::Actuator& a, const std::vector<doubl
   return out;
 }
 
+// Why the primary power sensor cannot time a throttle step: it updates (or averages) over more
+// than a tenth of the step's hold. Empty when it can.
+std::string slow_meter_reason(const Run& run) {
+  const double limit = run.timing.step_hold_s / 10;
+  for (const auto* sensor : run.sensors.primary) {
+    const double every = std::max(std::chrono::duration<double>(sensor->update_interval()).count(),
+                                  sensor->averaging_window_s().value_or(0.0));
+    if (every > limit) {
+      char text[256];
+      std::snprintf(
+          text, sizeof text,
+          "no power step: %s updates every %.3g s, slower than a tenth of the %.3g s step hold, so it "
+          "cannot time how fast power follows a throttle (the throughput step stands)",
+          sensor->name().c_str(), every, run.timing.step_hold_s);
+      return text;
+    }
+  }
+  return {};
+}
+
 struct Repeats {
   std::vector<power::StepMetrics> down, up, down_w, up_w;
 };
@@ -116,7 +136,7 @@ bool one_step(Run& run, Subject& s, power::Actuator& a, double low, double windo
   r.up.push_back(step_of(units, window, t_up, t_end));
   power::Series energy;
   double power_window = 0;
-  if (run.measured()) {
+  if (run.measured() && slow_meter_reason(run).empty()) {
     // Power steps only from a measured sensor, over two of its observed update intervals.
     energy = s.sampler.sensor_series(0, t_down - 0.5, t_end);
     power_window = std::max(0.02, 2 * power::observed_update_interval(energy).value_or(0.01));
@@ -154,7 +174,8 @@ void steps(Run& run, Subject& s, power::Actuator& a, json& out) {
              {"signal_window_ms", window * 1e3},
              {"sample_period_ms", st.achieved_hz > 0 ? 1e3 / st.achieved_hz : 1.0}};
       j.update(aggregate_steps(m, ""));
-      if (run.measured()) {
+      const std::string slow = slow_meter_reason(run);
+      if (run.measured() && slow.empty()) {
         j.update(aggregate_steps(dir == 0 ? r.down_w : r.up_w, "power_"));
         const auto interval =
             power::observed_update_interval(s.sampler.sensor_series(0, s.sampler.now() - 5, INFINITY));
@@ -162,9 +183,10 @@ void steps(Run& run, Subject& s, power::Actuator& a, json& out) {
       } else {
         for (const char* k : {"power_react_ms", "power_settle_ms", "power_sensor_interval_ms"})
           j[k] = nullptr;
-        j["power_note"] =
-            "no power step: energy is estimated from /proc/stat ticks, which say nothing of how fast "
-            "power follows a cap";
+        j["power_note"] = !slow.empty()
+                              ? slow
+                              : "no power step: energy is estimated from /proc/stat ticks, which say "
+                                "nothing of how fast power follows a cap";
       }
       j["energy_kind"] = run.energy_kind;
       out.push_back(j);
@@ -177,6 +199,19 @@ void steps(Run& run, Subject& s, power::Actuator& a, json& out) {
 json watt_target_step(Run& run, Subject& s, power::Actuator& duty, double full_watts) {
   run.progress.set_stage("watt target (PI)", s.workload->name(), s.workload->unit());
   const double target = 0.6 * full_watts, hold = std::max(3.0, 3 * run.timing.step_hold_s);
+  if (const std::string slow = slow_meter_reason(run); !slow.empty()) {
+    return {{"actuator", "duty"},
+            {"direction", "watt-target"},
+            {"from", full_watts},
+            {"to", target},
+            {"repeats", 0},
+            {"signal", "power"},
+            {"react_ms", nullptr},
+            {"settle_ms", nullptr},
+            {"band_pct", nullptr},
+            {"power_note", slow},
+            {"energy_kind", run.energy_kind}};
+  }
   std::vector<std::size_t> primary(run.sensors.primary.size());
   std::iota(primary.begin(), primary.end(), 0);
   const power::PiConfig pi;

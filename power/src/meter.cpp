@@ -104,6 +104,9 @@ std::vector<std::unique_ptr<Sensor>> open_meter(const std::string& url, const Me
 void add_meter(SensorSet& set, const std::string& url, const MeterOptions& options) {
   std::vector<Probe> probes;
   auto sensors = open_meter(url, options, probes);
+  set.beside.clear();
+  for (auto* s : set.primary)
+    if (s->provenance() == Provenance::measured) set.beside.push_back(s);
   set.primary.clear();
   for (auto& s : sensors) {
     if (set.primary.empty() && !s->is_counter()) {

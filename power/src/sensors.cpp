@@ -70,8 +70,16 @@ class HwmonSensor final : public Sensor {
     FileError e;
     const auto raw = read_u64(file_, &e);
     if (!raw) return {false, 0, e.message};
-    // energy*_input: microjoules; power*_input / power*_average: microwatts.
-    if (!energy_) return {true, static_cast<double>(*raw) * 1e-6, {}};
+    // energy*_input: microjoules; power*_input / power*_average: microwatts. An average holds
+    // for the window before the read: stamped at its middle, so it is integrated over that window.
+    if (!energy_)
+      return {true,
+              static_cast<double>(*raw) * 1e-6,
+              {},
+              window_s_ ? std::optional(std::chrono::steady_clock::now() -
+                                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                            std::chrono::duration<double>(*window_s_ / 2)))
+                        : std::nullopt};
     const auto total = counter_.update(*raw);
     if (!total) return {false, 0, glitch_message(file_, *raw)};
     return {true, static_cast<double>(*total) * 1e-6, {}};

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "../power/fake_tree.hpp"
+#include "../power/redfish_mockup.hpp"
 #include "results/outputs.hpp"
 #include "test_support.hpp"
 
@@ -224,6 +225,58 @@ TEST(RunQuick, PortableKernelIsFlaggedAgainstTheLibrary) {
   }
   EXPECT_EQ(rows, (std::vector<int>{1, 2, 4, 8, 16, 32}));
   EXPECT_TRUE(sv["beside_back"].is_null());
+  expect_schema_valid(out);
+}
+
+// `run --meter` against DMTF's Redfish mockup, its power sensor PATCHed every 100 ms to 150 W +
+// 250 W x the machine's busy share (a BMC metering this server): energy per unit comes from the
+// meter, labelled measured at the wall, and the 100 ms meter is kept out of the step responses.
+TEST(RunQuick, AWallMeterOverRedfishGivesMeasuredWallJoulesPerUnit) {
+  testing::RedfishMockup mock;
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  testing::Child trace({JOULEBENCH_PYTHON3_PATH, JOULEBENCH_REDFISH_TRACE, std::to_string(mock.port())});
+  // A (fake) RAPL package beside it drawing 500 W, more than the meter ever reads: the meter
+  // cannot be metering this CPU, and the verdict must say so.
+  FakeTree tree;
+  tree.add_rapl(0, 1000000000, 120000000, 150000000);
+  testing::CounterWriter package(tree, "/sys/class/powercap/intel-rapl:0/energy_uj", 500.0, 1e-6, 1000000000);
+  const auto out = tree.root() / "out";
+  const auto r = testing::run_cli(
+      "run --quick --no-progress --workloads sha256d --actuators duty --levels 100,50 "
+      "--step-to 50 --sysfs-root " +
+      tree.root().string() + " --meter " + mock.chassis_url() + " --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json j = load_results(out);
+  EXPECT_EQ(j["energy_kind"], "measured");
+  EXPECT_EQ(j["energy_location"], "wall");
+  EXPECT_EQ(j["energy_sensor"], "redfish:127.0.0.1/1U/power");
+  EXPECT_NE(r.output.find("measured (wall)"), std::string::npos) << r.output;
+  const json& w = j["workloads"][0];
+  const double watts = w["watts"].get<double>(), idle = j["idle"]["watts"].get<double>();
+  // The trace spans 150..400 W; mining both cores reads near the top, idle near the bottom.
+  EXPECT_GT(watts, idle) << "idle " << idle << " W, mining " << watts << " W";
+  EXPECT_GE(idle, 150 - 1e-9);
+  EXPECT_LE(watts, 400 + 1e-9);
+  EXPECT_NEAR(w["joules_per_unit"]["gross"].get<double>(), watts / w["throughput_per_s"].get<double>(),
+              1e-6 * watts / w["throughput_per_s"].get<double>());
+  bool noted = false;
+  for (const auto& st : w["steps"])
+    noted |= st.value("power_note", "").find("cannot time how fast power follows") != std::string::npos;
+  EXPECT_TRUE(noted) << w["steps"].dump(1);
+  std::ifstream html_in(out / "report.html"), planner_in(out / "planner.json");
+  const std::string html((std::istreambuf_iterator<char>(html_in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("redfish:127.0.0.1/1U/power"), std::string::npos);
+  const json planner = json::parse(planner_in);
+  EXPECT_EQ(planner["meter"]["placement"], "wall");
+  // Both sources are shown; the meter below the package is flagged.
+  const json& beside = w["beside_meter"];
+  EXPECT_EQ(beside["sensors"][0], "powercap:package-0");
+  EXPECT_EQ(beside["location"], "package");
+  EXPECT_NEAR(beside["watts"].get<double>(), 500, 25);
+  bool flagged = false;
+  for (const auto& c : j["validity"]["checks"])
+    flagged |= c["name"] == "sha256d: meter above package" && c["ok"] == false;
+  EXPECT_TRUE(flagged) << j["validity"].dump(1);
   expect_schema_valid(out);
 }
 

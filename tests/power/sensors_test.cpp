@@ -2,6 +2,7 @@
 // simulated power through counter wraps; and the specific error for each broken file.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <map>
 
 #include <fstream>
 
@@ -194,6 +195,58 @@ TEST(Hwmon, EnergyCounterAndPowerAverage) {
   const auto r = measured_watts(*sensors[0], 1.0, 80.0, {&writer});
   EXPECT_NEAR(r.watts, 80.0, r.tolerance_w);
   EXPECT_NEAR(measured_watts(*sensors[1], 0.3, 42.5, {}).watts, 42.5, 1e-6);
+}
+
+// Wall, PSU and board meters under hwmon (Documentation/hwmon): where each measures, and an
+// averaging meter's window, from the driver's own files.
+TEST(Hwmon, WallPsuAndBoardMetersSayWhereAndOverWhatWindow) {
+  FakeTree tree;
+  tree.write("/sys/class/hwmon/hwmon0/name", "power_meter");  // ACPI 4.0 power meter
+  tree.write("/sys/class/hwmon/hwmon0/power1_average", "245000000");
+  tree.write("/sys/class/hwmon/hwmon0/power1_average_interval", "1000");  // ms
+  tree.write("/sys/class/hwmon/hwmon1/name", "power_meter");  // NVIDIA Grace: the same driver, oem_info
+  tree.write("/sys/class/hwmon/hwmon1/power1_average", "180000000");
+  tree.write("/sys/class/hwmon/hwmon1/power1_average_interval", "50");
+  tree.write("/sys/class/hwmon/hwmon1/power1_oem_info", "Module Power Socket 0");
+  tree.write("/sys/class/hwmon/hwmon1/power2_average", "95000000");
+  tree.write("/sys/class/hwmon/hwmon1/power2_oem_info", "Grace Power Socket 0");
+  tree.write("/sys/class/hwmon/hwmon2/name", "dps920ab");  // a PMBus power supply
+  tree.write("/sys/class/hwmon/hwmon2/power1_input", "512000000");
+  tree.write("/sys/class/hwmon/hwmon2/power1_label", "pin");
+  tree.write("/sys/class/hwmon/hwmon2/power2_input", "470000000");
+  tree.write("/sys/class/hwmon/hwmon2/power2_label", "pout1");
+  tree.write("/sys/class/hwmon/hwmon3/name", "apm_xgene");
+  tree.write("/sys/class/hwmon/hwmon3/power1_input", "23000000");
+  tree.write("/sys/class/hwmon/hwmon3/power1_label", "CPU power");
+  std::vector<Probe> probes;
+  auto sensors = hwmon_sensors(SysfsRoot(tree.root()), probes);
+  std::map<std::string, const Sensor*> by_name;
+  for (const auto& s : sensors) by_name[s->name()] = s.get();
+  const auto expect = [&](const std::string& name, const std::string& location, double watts,
+                          std::optional<double> window) {
+    ASSERT_TRUE(by_name.count(name)) << name;
+    const Sensor& s = *by_name[name];
+    EXPECT_EQ(s.location(), location) << name;
+    EXPECT_EQ(s.averaging_window_s(), window) << name;
+    EXPECT_DOUBLE_EQ(const_cast<Sensor&>(s).read().value, watts) << name;
+    const auto probe =
+        std::find_if(probes.begin(), probes.end(), [&](const Probe& p) { return p.name == name; });
+    ASSERT_NE(probe, probes.end());
+    EXPECT_EQ(probe->location, location) << name;
+  };
+  expect("hwmon:power_meter/power1-avg", "wall", 245, 1.0);
+  expect("hwmon:power_meter/Module Power Socket 0-avg", "board", 180, 0.05);
+  expect("hwmon:power_meter/Grace Power Socket 0-avg", "package", 95, std::nullopt);
+  expect("hwmon:dps920ab/pin", "psu", 512, std::nullopt);
+  expect("hwmon:dps920ab/pout1", "board", 470, std::nullopt);
+  expect("hwmon:apm_xgene/CPU power", "package", 23, std::nullopt);
+  // The 1 s average is stamped half its window back: it is integrated over the second it covers.
+  const Sensor& wall = *by_name["hwmon:power_meter/power1-avg"];
+  EXPECT_NEAR(std::chrono::duration<double>(wall.update_interval()).count(), 1.0, 1e-9);
+  const auto before = std::chrono::steady_clock::now();
+  const auto r = const_cast<Sensor&>(wall).read();
+  ASSERT_TRUE(r.at);
+  EXPECT_NEAR(std::chrono::duration<double>(before - *r.at).count(), 0.5, 0.05);
 }
 
 TEST(SensorErrors, MissingGarbageAndUnreadableFilesAreNamed) {

@@ -195,6 +195,9 @@ struct SensorSet {
   /// select_primary), plus NVML GPUs when a GPU is in use.
   std::vector<Sensor*> primary;
   std::string primary_rule;  ///< which rule chose them, for disclosure
+  /// With a meter as the primary: the measured on-chip sensors it took over from, sampled beside
+  /// it so results show both (and a meter reading below its CPU package is caught).
+  std::vector<Sensor*> beside;
   /// Package-level counters that exist but cannot be read: listed with their error wherever
   /// energy is shown, never silently replaced by a sub-zone.
   std::vector<Probe> primary_unreadable;
