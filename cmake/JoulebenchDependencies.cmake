@@ -37,6 +37,10 @@ joulebench_require(JOULEBENCH_LIBBZ2 "libbz2 (CBC links it)" libbz2-dev)
 find_package(CURL QUIET)
 joulebench_require(CURL_FOUND "libcurl" libcurl4-openssl-dev)
 
+# SNMP PDUs (--meter snmp://...): net-snmp's library.
+pkg_check_modules(NETSNMP QUIET IMPORTED_TARGET netsnmp)
+joulebench_require(NETSNMP_FOUND "net-snmp" libsnmp-dev)
+
 find_package(Threads REQUIRED)
 
 if(JOULEBENCH_BUILD_BENCHMARKS)

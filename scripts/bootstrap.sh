@@ -10,6 +10,8 @@ packages=(build-essential cmake ninja-build pkg-config git
           zlib1g-dev libbz2-dev     # CBC's pkg-config links -lz -lbz2; its -dev package does not pull them in
           coinor-cbc glpk-utils     # the tests re-solve plan.lp with cbc and glpsol
           libcurl4-openssl-dev      # Redfish meters (--meter redfish://...) over HTTP(S)
+          libsnmp-dev               # SNMP PDU meters (--meter snmp://...)
+          snmpsim snmp              # the SNMP meter test: a recorded real PDU served by snmpsimd, snmpget as oracle
           openssl python3           # the meter tests: a self-signed certificate, DMTF's Redfish mockup server
           libbenchmark-dev libgtest-dev googletest
           libopenblas-dev libdnnl-dev ocl-icd-opencl-dev

@@ -11,13 +11,14 @@
 
 #include "detail/meter_poll.hpp"
 #include "detail/redfish.hpp"
+#include "detail/snmp.hpp"
 
 namespace joulebench::power {
 namespace {
 
 constexpr const char* kForms =
     "redfish://HOST[:PORT]/redfish/v1/Chassis/ID, redfish+http://HOST[:PORT]/redfish/v1/Chassis/ID, "
-    "snmp://COMMUNITY@HOST[:PORT], ipmi://USER@HOST[:PORT] or ptd://HOST[:PORT]";
+    "snmp://COMMUNITY@HOST[:PORT][/outlet/N], ipmi://USER@HOST[:PORT] or ptd://HOST[:PORT]";
 
 int default_port(const std::string& scheme) {
   if (scheme == "redfish") return 443;
@@ -59,8 +60,11 @@ MeterUrl parse_meter_url(const std::string& url) {
     if (u.path.rfind("/redfish/v1/Chassis/", 0) != 0 || u.path.size() <= 20)
       throw bad("a Redfish meter names its chassis, /redfish/v1/Chassis/ID");
     while (u.path.size() > 1 && u.path.back() == '/') u.path.pop_back();
+  } else if (u.scheme == "snmp" && std::regex_match(u.path, std::regex("/outlet/[1-9][0-9]{0,3}"))) {
+    // one outlet of the PDU: the server plugged into it
   } else if (!u.path.empty() && u.path != "/") {
-    throw bad("a " + u.scheme + " meter takes no path");
+    throw bad("a " + u.scheme + " meter takes no path" +
+              (u.scheme == "snmp" ? std::string(" but /outlet/N") : std::string()));
   }
   if (u.scheme == "snmp" && u.user.empty())
     throw bad("an SNMP meter needs its community, snmp://COMMUNITY@HOST");
@@ -97,8 +101,9 @@ std::vector<std::unique_ptr<Sensor>> open_meter(const std::string& url, const Me
                                                 std::vector<Probe>& probes) {
   const MeterUrl u = parse_meter_url(url);
   if (u.scheme.rfind("redfish", 0) == 0) return detail::open_redfish_meter(u, options, probes);
+  if (u.scheme == "snmp") return detail::open_snmp_meter(u, options, probes);
   throw std::invalid_argument("--meter '" + url + "': " + u.scheme +
-                              " meters are not supported by this build yet; Redfish is (" + kForms + ")");
+                              " meters are not built yet; Redfish and SNMP are (" + kForms + ")");
 }
 
 void add_meter(SensorSet& set, const std::string& url, const MeterOptions& options) {

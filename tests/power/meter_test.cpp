@@ -292,5 +292,36 @@ TEST(RedfishLimit, SetReadBackAndRestoredIncludingFromTheJournal) {
   EXPECT_DOUBLE_EQ(mock.get("/redfish/v1/Chassis/1U/Controls/PowerLimit")["SetPoint"].get<double>(), 500);
 }
 
+// The recorded walk of a real Raritan Dominion PX served by snmpsim: the inlet's and an outlet's
+// power equal what snmpget prints, scaled by the PDU's own decimal digits.
+TEST(SnmpMeter, RaritanInletAndOutletPowerEqualWhatSnmpgetPrints) {
+  testing::SnmpSim sim;
+  if (!sim.skip().empty()) GTEST_SKIP() << sim.skip();
+  const std::string url = "snmp://raritan-pdu@127.0.0.1:" + std::to_string(sim.port());
+  const auto oracle = [&](const std::string& value, const std::string& digits) {
+    return std::stod(sim.get(value)) / std::pow(10.0, std::stod(sim.get(digits)));
+  };
+  std::vector<Probe> probes;
+  auto inlet = open_meter(url, fast_options(), probes);
+  ASSERT_EQ(inlet.size(), 1u);
+  EXPECT_EQ(inlet[0]->name(), "snmp:127.0.0.1/inlet1");
+  EXPECT_EQ(inlet[0]->location(), "wall");
+  const double inlet_w = oracle("1.3.6.1.4.1.13742.6.5.2.3.1.4.1.1.5", "1.3.6.1.4.1.13742.6.3.3.4.1.7.1.1.5");
+  EXPECT_DOUBLE_EQ(inlet_w, 138);  // the README's figure for this recording
+  EXPECT_TRUE(eventually([&] { return inlet[0]->read().ok; }));
+  EXPECT_DOUBLE_EQ(inlet[0]->read().value, inlet_w);
+  auto outlet = open_meter(url + "/outlet/3", fast_options(), probes);
+  EXPECT_EQ(outlet[0]->name(), "snmp:127.0.0.1/outlet3");
+  EXPECT_DOUBLE_EQ(outlet[0]->read().value,
+                   oracle("1.3.6.1.4.1.13742.6.5.4.3.1.4.1.3.5", "1.3.6.1.4.1.13742.6.3.5.4.1.7.1.3.5"));
+  // A wrong community gets no answer at all (SNMP v2c says nothing): the error names the timeout.
+  const std::string wrong = error_of([&] {
+    (void)open_meter("snmp://nobody@127.0.0.1:" + std::to_string(sim.port()), fast_options(), probes);
+  });
+  EXPECT_NE(wrong.find("no answer (timeout)"), std::string::npos) << wrong;
+  const std::string missing = error_of([&] { (void)open_meter(url + "/outlet/99", fast_options(), probes); });
+  EXPECT_NE(missing.find("no PDU power reading"), std::string::npos) << missing;
+}
+
 }  // namespace
 }  // namespace joulebench::power

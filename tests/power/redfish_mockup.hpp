@@ -165,3 +165,74 @@ class RefusingPeer {
 };
 
 }  // namespace joulebench::testing
+
+namespace joulebench::testing {
+
+/// A UDP port nothing is bound to now.
+inline int free_udp_port() {
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+/// Debian's snmpsim (snmpsimd) serving the recorded walk of a real Raritan PDU
+/// (../shared/data/snmp/raritan-pdu.snmprec; community "raritan-pdu") on 127.0.0.1 and a free port.
+class SnmpSim {
+ public:
+  SnmpSim() : port_(free_udp_port()) {
+    const std::filesystem::path rec = std::filesystem::path(JOULEBENCH_SNMP_DATA) / "raritan-pdu.snmprec";
+    if (!std::filesystem::exists(rec)) {
+      skip_ = "the recorded PDU walk is not at " + rec.string();
+      return;
+    }
+    if (run_shell("command -v snmpsimd && command -v snmpget").exit_code != 0) {
+      skip_ = "snmpsimd or snmpget is not installed (apt-get install snmpsim snmp)";
+      return;
+    }
+    // As root snmpsimd drops to nobody: its data must be readable by it.
+    char dir_template[] = "/tmp/joulebench-snmpsim-XXXXXX";
+    dir_ = ::mkdtemp(dir_template);
+    std::filesystem::copy_file(rec, dir_ / "raritan-pdu.snmprec");
+    std::filesystem::create_directories(dir_ / "cache");
+    run_shell("chmod 0755 " + dir_.string() + " && chmod 0644 " + (dir_ / "raritan-pdu.snmprec").string() +
+              " && chmod 0777 " + (dir_ / "cache").string());
+    std::vector<std::string> argv{run_shell("command -v snmpsimd").output, "--data-dir=" + dir_.string(),
+                                  "--agent-udpv4-endpoint=127.0.0.1:" + std::to_string(port_),
+                                  "--cache-dir=" + (dir_ / "cache").string()};
+    while (!argv[0].empty() && (argv[0].back() == '\n')) argv[0].pop_back();
+    if (::geteuid() == 0) argv.insert(argv.end(), {"--process-user=nobody", "--process-group=nogroup"});
+    child_ = std::make_unique<Child>(argv);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < until && get("1.3.6.1.2.1.1.1.0").empty())
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (get("1.3.6.1.2.1.1.1.0").empty()) skip_ = "snmpsimd did not answer on port " + std::to_string(port_);
+  }
+  ~SnmpSim() {
+    child_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  [[nodiscard]] const std::string& skip() const { return skip_; }
+  [[nodiscard]] int port() const { return port_; }
+  /// The oracle: what snmpget prints for `oid` (value only), empty when nothing answers.
+  [[nodiscard]] std::string get(const std::string& oid, const std::string& community = "raritan-pdu") const {
+    const auto r = run_shell("snmpget -v2c -c " + community +
+                             " -t 1 -r 0 -Oqv -On 127.0.0.1:" + std::to_string(port_) + " ." + oid);
+    std::string v = r.exit_code == 0 ? r.output : "";
+    while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+    return v;
+  }
+
+ private:
+  int port_;
+  std::string skip_;
+  std::filesystem::path dir_;
+  std::unique_ptr<Child> child_;
+};
+
+}  // namespace joulebench::testing

@@ -1,0 +1,34 @@
+// SNMP (v2c) PDUs as meters: the PDU's inlet power, or one outlet's (snmp://COMMUNITY@HOST/outlet/N).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "joulebench/power/meter.hpp"
+
+namespace joulebench::power::detail {
+
+/// One net-snmp session; every failure throws std::runtime_error naming the agent and the cause.
+class SnmpClient {
+ public:
+  SnmpClient(const MeterUrl& url, const MeterOptions& options);
+  ~SnmpClient();
+  SnmpClient(const SnmpClient&) = delete;
+  SnmpClient& operator=(const SnmpClient&) = delete;
+  SnmpClient(SnmpClient&& other) noexcept : where_(std::move(other.where_)), session_(other.session_) {
+    other.session_ = nullptr;
+  }
+  /// Numeric values of `oids` (dotted, no leading dot), nullopt where the agent has none.
+  std::vector<std::optional<long long>> get(const std::vector<std::string>& oids);
+
+ private:
+  std::string where_;
+  void* session_ = nullptr;
+};
+
+std::vector<std::unique_ptr<Sensor>> open_snmp_meter(const MeterUrl& url, const MeterOptions& options,
+                                                     std::vector<Probe>& probes);
+
+}  // namespace joulebench::power::detail
