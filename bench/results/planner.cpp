@@ -219,7 +219,8 @@ BatchTime fitted_batch_time(const json& planner, const std::string& family) {
 
 BatchTime scaled(BatchTime t, double k) {
   t.fixed_s *= k, t.per_row_s *= k;
-  for (auto& p : t.measured) p.second *= k;
+  for (auto& [gap, c] : t.measured)
+    for (auto& p : c) p.second *= k;
   return t;
 }
 
@@ -233,14 +234,19 @@ BatchTime batch_time(const json& planner, const json& front) {
     const json& curve =
         beside ? serving["beside_back"]["batch_ms"] : field(field(serving, "alone"), "batch_ms");
     BatchTime t;
+    std::map<double, BatchTime::Curve> by_gap;  // a probe without gaps timed after 2 ms
     for (const auto& p : curve.is_array() ? curve : json::array()) {
-      if (field(p, "rows").is_number() && field(p, "median").is_number())
-        t.measured.emplace_back(p["rows"].get<double>(), p["median"].get<double>() / 1e3);
+      if (!field(p, "rows").is_number() || !field(p, "median").is_number()) continue;
+      const double gap = field(p, "gap_ms").is_number() ? p["gap_ms"].get<double>() / 1e3 : 0.002;
+      by_gap[gap].emplace_back(p["rows"].get<double>(), p["median"].get<double>() / 1e3);
     }
-    std::sort(t.measured.begin(), t.measured.end());
+    for (auto& [gap, c] : by_gap) {
+      std::sort(c.begin(), c.end());
+      t.measured.emplace_back(gap, c);
+    }
     if (!t.measured.empty()) {
-      t.source = beside ? "serving probe: after an idle gap, beside the yielding back"
-                        : "serving probe: after an idle gap";
+      t.source = beside ? "serving probe: after each idle gap, beside the yielding back"
+                        : "serving probe: after each idle gap";
       t.fitted_from = {serving["workload"].get<std::string>()};
       return t;
     }
@@ -250,14 +256,27 @@ BatchTime batch_time(const json& planner, const json& front) {
 
 }  // namespace
 
-double BatchTime::at(double rows) const {
-  if (measured.empty()) return fixed_s + per_row_s * rows;
-  if (measured.size() == 1) return measured.front().second * std::max(1.0, rows) / measured.front().first;
+namespace {
+double along_rows(const BatchTime::Curve& c, double rows) {
+  if (c.size() == 1) return c.front().second * std::max(1.0, rows) / c.front().first;
   std::size_t i = 1;
-  while (i + 1 < measured.size() && measured[i].first < rows) ++i;
-  const auto& [r0, s0] = measured[i - 1];
-  const auto& [r1, s1] = measured[i];
+  while (i + 1 < c.size() && c[i].first < rows) ++i;
+  const auto& [r0, s0] = c[i - 1];
+  const auto& [r1, s1] = c[i];
   return std::max(0.0, s0 + (s1 - s0) * (rows - r0) / (r1 - r0));
+}
+}  // namespace
+
+double BatchTime::at(double rows, double gap_s) const {
+  if (measured.empty()) return fixed_s + per_row_s * rows;
+  if (measured.size() == 1 || gap_s <= measured.front().first)
+    return along_rows(measured.front().second, rows);
+  if (gap_s >= measured.back().first) return along_rows(measured.back().second, rows);
+  std::size_t i = 1;
+  while (measured[i].first < gap_s) ++i;
+  const double g0 = measured[i - 1].first, g1 = measured[i].first;
+  const double t0 = along_rows(measured[i - 1].second, rows), t1 = along_rows(measured[i].second, rows);
+  return t0 + (t1 - t0) * (gap_s - g0) / (g1 - g0);
 }
 
 FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait_s) {
@@ -285,7 +304,7 @@ FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait
     const double start = std::max(free_at, std::min(arrivals[next] + wait_s, full_at));
     std::size_t last = next;
     while (last < arrivals.size() && last - next < cap && arrivals[last] <= start) ++last;
-    const double run = t.at(static_cast<double>(last - next));
+    const double run = t.at(static_cast<double>(last - next), start - free_at);
     for (std::size_t i = next; i < last; ++i) latency.push_back(start + run - arrivals[i]);
     busy += run, batches += 1, free_at = start + run, next = last;
   }
@@ -490,8 +509,9 @@ json batch_time_json(const BatchTime& t, int max_batch) {
   json j{{"source", t.source}, {"fitted_from", t.fitted_from}};
   if (t.measured.empty()) return j.update({{"fixed", 1e3 * t.fixed_s}, {"per_row", 1e3 * t.per_row_s}}), j;
   json at = json::array();
-  for (int b = 1; b <= max_batch; b = b < max_batch && 2 * b > max_batch ? max_batch : 2 * b)
-    at.push_back({{"rows", b}, {"ms", 1e3 * t.at(b)}});
+  for (const auto& [gap, curve] : t.measured)
+    for (int b = 1; b <= max_batch; b = b < max_batch && 2 * b > max_batch ? max_batch : 2 * b)
+      at.push_back({{"rows", b}, {"gap_ms", 1e3 * gap}, {"ms", 1e3 * t.at(b, gap)}});
   j["at"] = at;
   return j;
 }

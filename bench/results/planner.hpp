@@ -45,16 +45,20 @@ struct PlanRequest {
 };
 
 /// A front's service time per batch of b requests. Preferred: the serving probe's batch times
-/// after an idle gap (beside the yielding back when the run mined), at measured batch sizes,
-/// interpolated piecewise linearly and extended past the last size by the last segment's slope.
+/// after each idle gap (beside the yielding back when the run mined), at measured batch sizes.
 /// Otherwise t(b) = fixed + per_row x b fitted to the runs of one model at several batch sizes
 /// (back to back: no wake-up after idle gaps, so it under-states a serving front).
 struct BatchTime {
   double fixed_s = 0, per_row_s = 0;
-  std::vector<std::pair<double, double>> measured;  ///< (rows, seconds), ascending rows
+  /// Measured batch times: per idle gap before the batch (seconds, ascending), (rows, seconds)
+  /// ascending by rows.
+  using Curve = std::vector<std::pair<double, double>>;
+  std::vector<std::pair<double, Curve>> measured;
   std::string source;
   std::vector<std::string> fitted_from;
-  [[nodiscard]] double at(double rows) const;
+  /// Seconds for a batch of `rows` after `gap_s` idle: linear between the measured sizes (past
+  /// the last by its slope) and between the measured gaps (clamped to the range measured).
+  [[nodiscard]] double at(double rows, double gap_s = 0) const;
 };
 
 /// The front under an open Poisson stream of `rate` requests/s, batched as the site's server does

@@ -376,8 +376,8 @@ json error_pct(const json& predicted, const json& measured) {
 }
 
 // `plan` for this site's stream and start budget against the co-run before the first budget
-// change: once with the planner's curves as measured, once scaled to the machine's speed now
-// (the front's capacity and the back's rate alone, both measured before the co-run).
+// change, from the planner's curves as measured; and, beside it, scaled to the machine's speed
+// now (the front's capacity and the back's rate alone, both measured before the co-run).
 json plan_check(const Site& s, const json& planner, const Phase& co, const BudgetSchedule* budget,
                 double full_load, const json& site) {
   suite::PlanRequest r;
@@ -386,10 +386,10 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
   r.front = s.front_workload->name();
   r.max_batch = s.o.max_batch;
   r.batch_wait_s = s.o.batch_wait_ms / 1e3;
-  const json as_measured = suite::plan(planner, r);
+  const json predicted = suite::plan(planner, r);
   r.front_capacity_per_s = site["front"]["capacity_per_s"].get<double>();
   r.back_units_per_s = site["back"]["units_per_s"]["alone"].get<double>();
-  const json predicted = suite::plan(planner, r);
+  const json scaled = suite::plan(planner, r);
   const double end = budget != nullptr && !budget->changes().empty()
                          ? std::min(budget->changes().front().first, co.t1 - co.t0)
                          : co.t1 - co.t0;
@@ -400,20 +400,23 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
       {"back_units_per_s", (power::value_at(hashes, co.t0 + end) - power::value_at(hashes, co.t0)) / end},
       {"site_watts", s.watts(co.t0, co.t0 + end)},
       {"window_s", end}};
-  return {
-      {"request",
-       {{"budget_watts", r.budget_watts},
-        {"demand_per_s", r.demand_per_s},
-        {"front_capacity_per_s", *r.front_capacity_per_s},
-        {"back_units_per_s", *r.back_units_per_s}}},
-      {"predicted", predicted},
-      {"measured", measured},
-      {"error_pct", error_pct(predicted_figures(predicted), measured)},
-      {"uncalibrated",
-       {{"note", "the planner's curves as measured in its own run, not scaled to the machine's speed now"},
-        {"predicted", predicted_figures(as_measured)},
-        {"error_pct", error_pct(predicted_figures(as_measured), measured)}}},
-      {"energy_kind", s.energy_kind}};
+  return {{"request",
+           {{"budget_watts", r.budget_watts},
+            {"demand_per_s", r.demand_per_s},
+            {"front_capacity_per_s", *r.front_capacity_per_s},
+            {"back_units_per_s", *r.back_units_per_s}}},
+          {"predicted", predicted},
+          {"measured", measured},
+          {"error_pct", error_pct(predicted_figures(predicted), measured)},
+          {"calibrated",
+           {{"note",
+             "the planner's curves scaled to the machine's speed now (front capacity and back rate measured "
+             "by this "
+             "site before its co-run)"},
+            {"calibration", scaled["calibration"]},
+            {"predicted", predicted_figures(scaled)},
+            {"error_pct", error_pct(predicted_figures(scaled), measured)}}},
+          {"energy_kind", s.energy_kind}};
 }
 
 std::optional<BudgetSchedule> budget_from(const SiteOptions& o) {

@@ -119,7 +119,7 @@ double planned_seconds(const RunOptions& o, const Timing& t) {
       per_workload +=
           t.steps_s(a == "workers" ? std::min(o.step_levels.size(), cores - 1) : o.step_levels.size());
   }
-  const double serving_s = o.quick ? 3 : 10;  // the serving probe, about
+  const double serving_s = o.quick ? 8 : 30;  // the serving probe, about
   return t.idle_s + per_workload * static_cast<double>(o.workloads.size()) + serving_s;
 }
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "joulebench/inference/model.hpp"
+#include "joulebench/power/step_response.hpp"
 #include "runtime/signals.hpp"
 #include "suite/run_state.hpp"
 #include "suite/workloads.hpp"
@@ -34,54 +35,71 @@ std::string front_name(const RunOptions& o) {
   return best;
 }
 
-// Batch sizes probed: powers of two up to the model's batch, and the batch itself.
-std::vector<int> probe_rows(int batch) {
+// What is probed: each batch size (powers of two up to the model's batch, and the batch itself)
+// after each idle gap.
+struct Cell {
+  int rows;
+  double gap_s;
+};
+std::vector<Cell> probe_cells(int batch) {
   std::vector<int> rows;
   for (int r = 1; r < batch; r *= 2) rows.push_back(r);
   rows.push_back(batch);
-  return rows;
+  std::vector<Cell> cells;
+  for (const double gap : kServingGapsS)
+    for (const int r : rows) cells.push_back({r, gap});
+  return cells;
 }
 
-// Milliseconds per batch for each entry of `rows`, up to `rounds` times each in rotating order, every
-// batch after an idle gap; `around` wraps each batch (the back's pause and resume). Returns the
-// per-size samples, and adds the seconds spent inside forward passes to `busy_s`.
-std::vector<std::vector<double>> time_batches(Run& run, inference::InferenceWorkload& front,
-                                              const std::vector<int>& rows, int rounds,
-                                              platform::ThrottleState* back, double& busy_s) {
+// Per cell, the batch times (ms) and the idle gaps really slept before them (ms), up to `rounds`
+// times each in rotating order; `back` is paused around each batch (the site's yield). Adds the
+// seconds spent inside forward passes to `busy_s`.
+struct Samples {
+  std::vector<std::vector<double>> ms, gap_ms;
+};
+Samples time_batches(Run& run, inference::InferenceWorkload& front, const std::vector<Cell>& cells,
+                     int rounds, platform::ThrottleState* back, double& busy_s) {
   // A slow model stops early: at least 10 rounds, then no more than the time allowed.
-  const double allowed_s = run.o.quick ? 2.0 : 8.0;
+  const double allowed_s = run.o.quick ? 3.0 : 12.0;
   const auto began = clock::now();
   const auto input = front.model().sample_input();
   std::vector<float> output(static_cast<std::size_t>(front.model().spec().batch) *
                             front.model().output_width());
-  std::vector<std::vector<double>> ms(rows.size());
+  Samples out{std::vector<std::vector<double>>(cells.size()), std::vector<std::vector<double>>(cells.size())};
+  auto last_end = clock::now();
   for (int r = 0; r < rounds && !run.stopped && (r < 10 || seconds_since(began) < allowed_s); ++r) {
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      const std::size_t i = (k + static_cast<std::size_t>(r)) % rows.size();
-      std::this_thread::sleep_for(std::chrono::duration<double>(kServingGapS));
+    for (std::size_t k = 0; k < cells.size(); ++k) {
+      const std::size_t i = (k + static_cast<std::size_t>(r) * 7) % cells.size();
+      std::this_thread::sleep_until(last_end + std::chrono::duration_cast<clock::duration>(
+                                                   std::chrono::duration<double>(cells[i].gap_s)));
       if (back) back->pause();
       const auto t0 = clock::now();
-      const bool done = front.forward(input.data(), output.data(), rows[i], cli::interrupt_token());
-      const double s = seconds_since(t0);
+      const bool done = front.forward(input.data(), output.data(), cells[i].rows, cli::interrupt_token());
+      const auto t1 = clock::now();
       if (back) back->resume();
       if (!done || cli::interrupted()) {
         run.stopped = true;
         break;
       }
+      const double s = std::chrono::duration<double>(t1 - t0).count();
       busy_s += s;
-      ms[i].push_back(1e3 * s);
+      out.ms[i].push_back(1e3 * s);
+      out.gap_ms[i].push_back(1e3 * std::chrono::duration<double>(t0 - last_end).count());
+      last_end = clock::now();
     }
     run.progress.draw();
   }
-  return ms;
+  return out;
 }
 
-json curve_json(const std::vector<int>& rows, const std::vector<std::vector<double>>& ms) {
+json curve_json(const std::vector<Cell>& cells, const Samples& samples) {
   json out = json::array();
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (ms[i].empty()) continue;
-    json s = stats_json(ms[i]);
-    s["rows"] = rows[i];
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (samples.ms[i].empty()) continue;
+    json s = stats_json(samples.ms[i]);
+    s["rows"] = cells[i].rows;
+    s["gap_ms"] = 1e3 * cells[i].gap_s;
+    s["slept_ms"] = power::percentile(samples.gap_ms[i], 50);  // as slept: the timer overshoots a little
     out.push_back(s);
   }
   return out;
@@ -89,7 +107,7 @@ json curve_json(const std::vector<int>& rows, const std::vector<std::vector<doub
 
 // The back alone for `seconds`, then beside the front's probed batches; the hashes it lost per
 // yield beyond the time the front's batches took from it.
-json beside_back(Run& run, inference::InferenceWorkload& front, const std::vector<int>& rows, int rounds,
+json beside_back(Run& run, inference::InferenceWorkload& front, const std::vector<Cell>& cells, int rounds,
                  double alone_s) {
   auto back = make_workload("sha256d", run.o.threads, run.o.pin, {kBackMiningBatch, true, ""});
   power::Sampler sampler(run.sensors.primary, {&back->counters()});  // as the site samples it
@@ -105,18 +123,18 @@ json beside_back(Run& run, inference::InferenceWorkload& front, const std::vecto
   double busy_s = 0;
   const auto b0 = clock::now();
   const double h1 = hashes();
-  const auto ms = time_batches(run, front, rows, rounds, &back->throttle(), busy_s);
+  const Samples ms = time_batches(run, front, cells, rounds, &back->throttle(), busy_s);
   const double span = seconds_since(b0), mined = hashes() - h1;
   stop.request_stop();
   back->throttle().resume();
   runner.join();
   sampler.stop();
   double batches = 0;
-  for (const auto& m : ms) batches += static_cast<double>(m.size());
+  for (const auto& m : ms.ms) batches += static_cast<double>(m.size());
   // What the back should have hashed in the time the front left it, less what it did: time lost
   // per yield (its batch in flight, parking and waking its workers).
   const double lost_s = rate > 0 ? ((span - busy_s) * rate - mined) / rate : 0.0;
-  return {{"batch_ms", curve_json(rows, ms)},
+  return {{"batch_ms", curve_json(cells, ms)},
           {"back",
            {{"workload", back->name()},
             {"kernel", back->kernel()},
@@ -139,28 +157,28 @@ json serving_probe(Run& run) {
   const int rounds = run.o.quick ? 40 : 150;
   auto w = make_workload(name, run.o.threads, run.o.pin, {.gemm_kernel = run.o.gemm_kernel});
   auto& front = dynamic_cast<inference::InferenceWorkload&>(*w);
-  const std::vector<int> rows = probe_rows(front.model().spec().batch);
+  const std::vector<Cell> cells = probe_cells(front.model().spec().batch);
   run.progress.set_stage("serving probe", front.name(), "batch");
   // Sampled as every other stage is: the sampler's 1 kHz thread shares the cores with the front.
   power::Sampler sampler(run.sensors.primary, {&front.counters()});
   sampler.start();
   double busy_s = 0;
-  (void)time_batches(run, front, rows, 3, nullptr, busy_s);  // warm: weights in, pages touched
-  const auto alone = time_batches(run, front, rows, rounds, nullptr, busy_s);
+  (void)time_batches(run, front, cells, 2, nullptr, busy_s);  // warm: weights in, pages touched
+  const Samples alone = time_batches(run, front, cells, rounds, nullptr, busy_s);
   sampler.stop();
   json out{{"workload", front.name()},
            {"kernel", front.kernel()},
            {"threads", front.workers()},
-           {"idle_gap_ms", 1e3 * kServingGapS},
+           {"idle_gaps_ms", json::array({0.25, 0.5, 1.0, 2.0})},
            {"rounds_at_most", rounds},
            {"method",
-            "each batch size in rotating order, every batch after an idle gap (the site's default batch "
-            "wait); beside_back: sha256d on every worker at background priority, paused before each "
+            "each batch size after each idle gap (from the end of the previous batch), in rotating order; "
+            "beside_back: sha256d on every worker at background priority, paused before each "
             "batch and resumed after it, as the site's front does"},
-           {"alone", {{"batch_ms", curve_json(rows, alone)}}},
+           {"alone", {{"batch_ms", curve_json(cells, alone)}}},
            {"beside_back", nullptr}};
   if (mines && !run.stopped)
-    out["beside_back"] = beside_back(run, front, rows, rounds, run.o.quick ? 0.5 : 2.0);
+    out["beside_back"] = beside_back(run, front, cells, rounds, run.o.quick ? 0.5 : 2.0);
   return out;
 }
 

@@ -214,16 +214,18 @@ TEST(RunQuick, PortableKernelIsFlaggedAgainstTheLibrary) {
   EXPECT_LT(l["ratio"].get<double>(), 0.8) << l.dump();
   EXPECT_TRUE(flagged) << j["validity"].dump(2);
   EXPECT_NE(r.output.find("describes our kernel more than the machine"), std::string::npos) << r.output;
-  // The serving probe: every batch size up to the model's, after an idle gap; no back to probe.
+  // The serving probe: every batch size up to the model's after each idle gap; no back to probe.
   const json& sv = j["serving"];
   ASSERT_TRUE(sv["alone"]["batch_ms"].is_array()) << sv;
-  std::vector<int> rows;
+  std::set<int> rows;
   for (const auto& c : sv["alone"]["batch_ms"]) {
-    rows.push_back(c["rows"].get<int>());
+    rows.insert(c["rows"].get<int>());
     EXPECT_GT(c["median"].get<double>(), 0);
     EXPECT_GE(c["n"].get<double>(), 10);
+    EXPECT_GE(c["slept_ms"].get<double>(), 0.9 * c["gap_ms"].get<double>());  // slept about the gap asked for
   }
-  EXPECT_EQ(rows, (std::vector<int>{1, 2, 4, 8, 16, 32}));
+  EXPECT_EQ(rows, (std::set<int>{1, 2, 4, 8, 16, 32}));
+  EXPECT_EQ(sv["alone"]["batch_ms"].size(), 6u * sv["idle_gaps_ms"].size());
   EXPECT_TRUE(sv["beside_back"].is_null());
   expect_schema_valid(out);
 }

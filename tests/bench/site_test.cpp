@@ -325,10 +325,14 @@ TEST(FrontLoad, TheBatchWaitGathersThePoissonArrivalsOfItsWindow) {
 
 TEST(FrontLoad, MeasuredBatchTimesInterpolateAndExtendByTheLastSlope) {
   suite::BatchTime t;
-  t.measured = {{1, 1e-3}, {2, 1.2e-3}, {4, 2e-3}};
-  EXPECT_NEAR(t.at(1), 1e-3, 1e-12);
-  EXPECT_NEAR(t.at(3), 1.6e-3, 1e-12);
-  EXPECT_NEAR(t.at(6), 2.8e-3, 1e-12);  // 2 ms + 2 rows x 0.4 ms
+  t.measured = {{0.5e-3, {{1, 1e-3}, {2, 1.2e-3}, {4, 2e-3}}}, {2e-3, {{1, 2e-3}, {2, 2.2e-3}, {4, 3e-3}}}};
+  EXPECT_NEAR(t.at(1, 0.5e-3), 1e-3, 1e-12);
+  EXPECT_NEAR(t.at(3, 0.5e-3), 1.6e-3, 1e-12);
+  EXPECT_NEAR(t.at(6, 0.5e-3), 2.8e-3, 1e-12);  // 2 ms + 2 rows x 0.4 ms
+  // Between gaps: linear in the gap; outside them: the nearest gap measured.
+  EXPECT_NEAR(t.at(1, 1.25e-3), 1.5e-3, 1e-12);
+  EXPECT_NEAR(t.at(3, 0), 1.6e-3, 1e-12);
+  EXPECT_NEAR(t.at(3, 5e-3), 2.6e-3, 1e-12);
 }
 
 // With a serving probe in the planner, its batch times (beside the back) are the front's, and
