@@ -26,9 +26,9 @@ extern char** environ;
 
 namespace joulebench::testing {
 
-/// A port nothing listens on now (the kernel's pick for an ephemeral bind).
-inline int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+/// A TCP (or, with SOCK_DGRAM, UDP) port nothing is bound to now: the kernel's ephemeral pick.
+inline int free_port(int type = SOCK_STREAM) {
+  const int fd = ::socket(AF_INET, type, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -168,24 +168,11 @@ class RefusingPeer {
 
 namespace joulebench::testing {
 
-/// A UDP port nothing is bound to now.
-inline int free_udp_port() {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 /// Debian's snmpsim (snmpsimd) serving the recorded walk of a real Raritan PDU
 /// (../shared/data/snmp/raritan-pdu.snmprec; community "raritan-pdu") on 127.0.0.1 and a free port.
 class SnmpSim {
  public:
-  SnmpSim() : port_(free_udp_port()) {
+  SnmpSim() : port_(free_port(SOCK_DGRAM)) {
     const std::filesystem::path rec = std::filesystem::path(JOULEBENCH_SNMP_DATA) / "raritan-pdu.snmprec";
     if (!std::filesystem::exists(rec)) {
       skip_ = "the recorded PDU walk is not at " + rec.string();
