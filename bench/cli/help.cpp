@@ -19,6 +19,11 @@ constexpr CommandHelp kCommands[] = {
   --allow-hw-caps         also sweep RAPL, cpufreq and NVML limits (restored however the run ends)
   --sysfs-root DIR        read sensors/actuators under DIR instead of / (fake trees in tests)
   --calibration FILE      estimated-power model from `calibrate` (default: a generic model)
+  --meter URL             a wall/PSU meter as the energy source: redfish://HOST/redfish/v1/Chassis/ID
+                          (redfish+http:// for plain HTTP) or snmp://COMMUNITY@HOST[:PORT][/outlet/N]
+  --meter-credentials F   its user:password (file mode 0600; else JOULEBENCH_METER_USER/_PASSWORD)
+  --meter-ca FILE         trust this CA for the meter's TLS;  --insecure  check no certificate
+  --meter-interval S      poll the meter every S seconds, default its own sensing interval
   --threads N             workers per workload, default one per core
   --kernel ISA|NAME       the inference workloads' GEMM kernel (portable, avx2, avx512f, ...),
                           default the fastest this CPU runs
@@ -39,7 +44,8 @@ constexpr CommandHelp kCommands[] = {
   --when-infeasible P     a budget below the front alone: budget (default: throttle the front,
                           report the SLO loss) or slo (keep the front whole, report the excess)
   --out DIR               default joulebench-site;  --force, --quick, --threads N, --no-pin,
-                          --no-progress, --sysfs-root DIR, --calibration FILE as for run)",
+                          --no-progress, --sysfs-root DIR, --calibration FILE, --meter URL and
+                          its options as for run)",
      "joulebench site --quick\n  joulebench site --load poisson:50% --budget 100% --budget-schedule cut.csv "
      "--planner base"},
     {"plan", "the allocation a planner derives from a run's planner.json",
@@ -135,12 +141,16 @@ exit 1 when no allocation meets the demand, the SLO and the budget (each reason 
      "--dtype int8 --verify --json"},
     {"sensors", "every sensor and actuator found, readable or not and why", "[OPTIONS]",
      "  --sysfs-root DIR        default /\n  --calibration FILE      estimated model\n  --json               "
-     "   print as JSON",
-     "joulebench sensors\n  joulebench sensors --json"},
+     "   print as JSON\n  --meter URL, --meter-credentials F, --meter-ca FILE, --insecure, --meter-interval "
+     "S\n"
+     "                          a wall/PSU meter too (see run --help)",
+     "joulebench sensors\n  joulebench sensors --meter redfish://bmc1/redfish/v1/Chassis/1U --json"},
     {"power", "average watts per sensor over a window, or per interval", "[OPTIONS]",
      R"(  --duration S            default 2 (10 with --interval)
   --interval MS           a row per interval, a column per sensor (like perf stat -I); at least 10
   --sysfs-root DIR, --calibration FILE
+  --meter URL, --meter-credentials F, --meter-ca FILE, --insecure, --meter-interval S
+                          a wall/PSU meter as the energy source (see run --help)
   --json                  print as JSON)",
      "joulebench power\n  joulebench power --interval 500 --duration 30"},
     {"measure", "energy of a command, net of idle (its exit code passed through)",
@@ -148,6 +158,8 @@ exit 1 when no allocation meets the demand, the SLO and the budget (each reason 
      R"(  --repeat N              run it N times: mean and min..max per sensor, default 1
   --idle S                idle window before the first run, for the net figure, default 1 (0: none)
   --sysfs-root DIR, --calibration FILE
+  --meter URL, --meter-credentials F, --meter-ca FILE, --insecure, --meter-interval S
+                          a wall/PSU meter as the energy source (see run --help)
   --json                  print as JSON)",
      "joulebench measure -- sleep 1\n  joulebench measure --repeat 5 --json -- make -j2"},
     {"cap", "run a command under caps, restored however it ends",
@@ -155,12 +167,15 @@ exit 1 when no allocation meets the demand, the SLO and the budget (each reason 
      R"(  ACTUATOR=VALUE          e.g. powercap:package-0=120W, cpufreq=2.1GHz, nvml:gpu0=250W, or 60% of the range
   --allow-hw-caps         required: it changes hardware limits
   --sysfs-root DIR        default /
+  --meter URL             a Redfish meter: its chassis limit redfish:HOST/ID/limit becomes a cap
+  --meter-credentials F, --meter-ca FILE, --insecure, --meter-interval S   as for run
   --json                  print the caps set and restored as JSON)",
      "joulebench cap powercap:package-0=80W --allow-hw-caps -- ./job\n  joulebench cap cpufreq=2GHz "
      "--allow-hw-caps --json -- sleep 10"},
     {"restore", "put back every cap recorded in the journal (after a crash or SIGKILL)", "[OPTIONS]",
      "  --force                 also take the entries of a live owner\n  --sysfs-root DIR        default /\n "
-     " --json                  print what was restored as JSON",
+     " --json                  print what was restored as JSON\n  --meter-credentials F, --meter-ca FILE, "
+     "--insecure   how to reach a journalled Redfish limit",
      "joulebench restore\n  joulebench restore --force --json"},
     {"calibrate", "fit the estimated model (idle W, W per busy core) to a measured sensor", "[OPTIONS]",
      "  --seconds S             per step, default 5\n  --out FILE              default "
