@@ -192,6 +192,49 @@ void RedfishClient::patch(const std::string& path, const json& body) {
   if (r.status / 100 != 2) fail("PATCH", path, r);
 }
 
+namespace {
+
+// EnvironmentMetrics.EnergykWh (or the Sensor it names), when the chassis has one.
+std::optional<PowerSource> find_energy(RedfishClient& c, const json& chassis) {
+  if (!chassis.contains("EnvironmentMetrics")) return std::nullopt;
+  const std::string em = chassis["EnvironmentMetrics"].value("@odata.id", "");
+  const json metrics = c.get(em);
+  const json& e = at_pointer(metrics, "/EnergykWh");
+  if (!e.is_object()) return std::nullopt;
+  if (e.contains("DataSourceUri") && e["DataSourceUri"].is_string())
+    return PowerSource{e["DataSourceUri"].get<std::string>(), "/Reading", "wall", std::nullopt, true};
+  return PowerSource{em, "/EnergykWh/Reading", "wall", std::nullopt, false};
+}
+
+// A reading of the chassis polled on its own client and thread; kWh counters read as joules.
+std::unique_ptr<Sensor> polled_sensor(const MeterUrl& url, const MeterOptions& options,
+                                      const PowerSource& src, const std::string& name, bool energy,
+                                      double interval_s, std::vector<Probe>& probes) {
+  PolledSensorSpec spec;
+  spec.name = name;
+  spec.domain = "chassis";
+  spec.location = src.location;
+  spec.counter = energy;
+  spec.path =
+      url.scheme + "://" + url.host + ":" + std::to_string(url.port) + src.resource + "#" + src.pointer;
+  spec.interval = std::chrono::microseconds(static_cast<long long>(interval_s * 1e6));
+  spec.stall_s = options.stall_s;
+  // SensingInterval is how often the BMC samples, not an average: the reading is instantaneous.
+  auto poller = std::make_shared<RedfishClient>(url, options);
+  const double scale = energy ? 3.6e6 : 1.0;  // kWh -> J
+  auto sensor = std::make_unique<PolledSensor>(
+      spec, [poller, src, scale] { return poll_reading(*poller, src.resource, src.pointer, scale); });
+  if (!sensor->first_poll().ok)
+    throw std::runtime_error("--meter " + url.str() + ": " + sensor->first_poll().error);
+  Probe p = Probe::sensor(spec.name, "measured", spec.domain, spec.path, interval_s);
+  p.location = spec.location;
+  p.available = true;
+  probes.push_back(p);
+  return sensor;
+}
+
+}  // namespace
+
 std::vector<std::unique_ptr<Sensor>> open_redfish_meter(const MeterUrl& url, const MeterOptions& options,
                                                         std::vector<Probe>& probes) {
   auto client = std::make_shared<RedfishClient>(url, options);
@@ -202,30 +245,15 @@ std::vector<std::unique_ptr<Sensor>> open_redfish_meter(const MeterUrl& url, con
                              "'); give /redfish/v1/Chassis/ID");
   const PowerSource src = find_power(*client, url.path, chassis);
   const std::string id = url.path.substr(url.path.rfind('/') + 1);
-  PolledSensorSpec spec;
-  spec.name = "redfish:" + url.host + "/" + id + "/power";
-  spec.domain = "chassis";
-  spec.location = src.location;
-  spec.path =
-      url.scheme + "://" + url.host + ":" + std::to_string(url.port) + src.resource + "#" + src.pointer;
-  const double interval = options.poll_interval_s.value_or(src.interval_s.value_or(1.0));
-  spec.interval = std::chrono::microseconds(static_cast<long long>(std::max(0.05, interval) * 1e6));
-  spec.stall_s = options.stall_s;
-  // SensingInterval is how often the BMC samples, not an average: the reading is instantaneous.
-  // A client per sensor: each polls on its own thread.
-  auto poller = std::make_shared<RedfishClient>(url, options);
-  auto sensor = std::make_unique<PolledSensor>(
-      spec, [poller, src] { return poll_reading(*poller, src.resource, src.pointer, 1.0); });
-  Probe p = Probe::sensor(spec.name, "measured", spec.domain, spec.path,
-                          std::chrono::duration<double>(spec.interval).count());
-  p.location = spec.location;
-  p.averaging_window_s = spec.window_s;
-  if (!sensor->first_poll().ok)
-    throw std::runtime_error("--meter " + url.str() + ": " + sensor->first_poll().error);
-  p.available = true;
-  probes.push_back(p);
+  const double interval = std::max(0.05, options.poll_interval_s.value_or(src.interval_s.value_or(1.0)));
   std::vector<std::unique_ptr<Sensor>> out;
-  out.push_back(std::move(sensor));
+  out.push_back(
+      polled_sensor(url, options, src, "redfish:" + url.host + "/" + id + "/power", false, interval, probes));
+  // The chassis's energy where it counts it (EnvironmentMetrics.EnergykWh): listed beside the
+  // power, which stays the primary (kWh readings resolve too coarsely for short windows).
+  if (const auto energy = find_energy(*client, chassis))
+    out.push_back(polled_sensor(url, options, *energy, "redfish:" + url.host + "/" + id + "/energy", true,
+                                interval, probes));
   return out;
 }
 

@@ -173,6 +173,36 @@ TEST(RedfishMeter, ANullReadingIsAGapWithItsReason) {
   EXPECT_NE(fresh[0]->read().error.find("null"), std::string::npos) << fresh[0]->read().error;
 }
 
+// EnvironmentMetrics.EnergykWh, where a chassis has it, is an energy counter beside the power; a
+// reading below the last is rejected with its reason, and three in a row are taken as a restart.
+TEST(RedfishMeter, ChassisEnergyIsACounterAndGoingBackwardsIsFlagged) {
+  RedfishMockup mock;
+  if (!mock.skip().empty()) GTEST_SKIP() << mock.skip();
+  const auto energy_kwh = [&](double kwh) {
+    mock.patch("/redfish/v1/Chassis/1U/EnvironmentMetrics", {{"EnergykWh", {{"Reading", kwh}}}});
+  };
+  energy_kwh(12.5);
+  std::vector<Probe> probes;
+  auto sensors = open_meter(mock.chassis_url(), fast_options(), probes);
+  ASSERT_EQ(sensors.size(), 2u);
+  Sensor& e = *sensors[1];
+  EXPECT_EQ(e.name(), "redfish:127.0.0.1/1U/energy");
+  EXPECT_TRUE(e.is_counter());
+  EXPECT_FALSE(sensors[0]->is_counter());  // the power stays the primary
+  EXPECT_TRUE(eventually([&] { return e.read().ok; }));
+  EXPECT_NEAR(e.read().value, 12.5 * 3.6e6, 1e-3);
+  energy_kwh(12.6);
+  EXPECT_TRUE(eventually([&] { return std::fabs(e.read().value - 12.6 * 3.6e6) < 1e-3; }));
+  energy_kwh(12.0);
+  EXPECT_TRUE(eventually([&] { return !e.read().ok; }));
+  EXPECT_NE(e.read().error.find("went backwards"), std::string::npos) << e.read().error;
+  // Held low for three polls: a restarted counter, continued from the last total.
+  EXPECT_TRUE(eventually([&] { return e.read().ok; }));
+  EXPECT_NEAR(e.read().value, 12.6 * 3.6e6, 1e-3);
+  energy_kwh(12.1);
+  EXPECT_TRUE(eventually([&] { return std::fabs(e.read().value - 12.7 * 3.6e6) < 1e-3; })) << e.read().value;
+}
+
 // The BMC stops answering (SIGSTOP: its socket accepts, nothing replies). The sampler is never
 // held up; once the stall limit passes the readings are gaps naming the stall, and they resume.
 TEST(RedfishMeter, AStalledMeterGivesFlaggedGapsNotAHungSampler) {
