@@ -31,7 +31,9 @@ int default_port(const std::string& scheme) {
 }  // namespace
 
 std::string MeterUrl::str() const {
-  return scheme + "://" + (user.empty() ? "" : user + "@") + host + ":" + std::to_string(port) + path;
+  // An SNMP community is a shared secret: never printed or saved. An IPMI user name is not.
+  const bool show_user = scheme == "ipmi" && !user.empty();
+  return scheme + "://" + (show_user ? user + "@" : "") + host + ":" + std::to_string(port) + path;
 }
 
 MeterUrl parse_meter_url(const std::string& url) {

@@ -351,6 +351,10 @@ TEST(SnmpMeter, RaritanInletAndOutletPowerEqualWhatSnmpgetPrints) {
   EXPECT_NE(wrong.find("no answer (timeout)"), std::string::npos) << wrong;
   const std::string missing = error_of([&] { (void)open_meter(url + "/outlet/99", fast_options(), probes); });
   EXPECT_NE(missing.find("no PDU power reading"), std::string::npos) << missing;
+  // The community is a shared secret: in no name, path or message.
+  for (const std::string& text : {inlet[0]->name(), inlet[0]->path(), wrong, missing, probes[0].path})
+    EXPECT_EQ(text.find("raritan-pdu"), std::string::npos) << text;
+  EXPECT_EQ(parse_meter_url(url).str(), "snmp://127.0.0.1:" + std::to_string(sim.port()));
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ struct MeterUrl {
   std::string scheme, user, host, path;
   int port = 0;
   [[nodiscard]] bool tls() const { return scheme == "redfish"; }
-  /// scheme://[user@]host:port/path, for disclosure.
+  /// scheme://[user@]host:port/path, for disclosure: an SNMP community (a secret) is left out.
   [[nodiscard]] std::string str() const;
 };
 /// Throws std::invalid_argument naming the URL, what is wrong and the accepted forms.
