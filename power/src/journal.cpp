@@ -177,7 +177,7 @@ std::string CapJournal::check(const Entry& e) const {
     try {
       if (parse_meter_url(e.target).scheme.rfind("redfish", 0) != 0)
         return "target is not a Redfish meter URL";
-    } catch (const std::invalid_argument& x) {
+    } catch (const std::invalid_argument&) {
       return "target '" + printable(e.target) + "' is no meter URL";
     }
     if (!parse_watts(e.original))

@@ -1,4 +1,4 @@
-// Meters named by URL: parsing, credentials, and the polling sensor every network meter uses.
+// Meters named by URL: parsing, credentials, and opening each kind.
 #include "joulebench/power/meter.hpp"
 
 #include <sys/stat.h>
@@ -6,10 +6,10 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <stdexcept>
 
-#include "detail/meter_poll.hpp"
 #include "detail/redfish.hpp"
 #include "detail/snmp.hpp"
 
@@ -32,8 +32,8 @@ int default_port(const std::string& scheme) {
 
 std::string MeterUrl::str() const {
   // An SNMP community is a shared secret: never printed or saved. An IPMI user name is not.
-  const bool show_user = scheme == "ipmi" && !user.empty();
-  return scheme + "://" + (show_user ? user + "@" : "") + host + ":" + std::to_string(port) + path;
+  if (scheme != "ipmi" || user.empty()) return origin() + path;
+  return scheme + "://" + user + "@" + host + ":" + std::to_string(port) + path;
 }
 
 MeterUrl parse_meter_url(const std::string& url) {
@@ -122,7 +122,8 @@ void add_meter(SensorSet& set, const std::string& url, const MeterOptions& optio
     }
   }
   if (set.primary.empty() && !sensors.empty()) set.primary.push_back(sensors.front().get());
-  for (auto& s : sensors) set.sensors.insert(set.sensors.begin(), std::move(s));
+  set.sensors.insert(set.sensors.begin(), std::make_move_iterator(sensors.begin()),
+                     std::make_move_iterator(sensors.end()));
   set.probes.insert(set.probes.begin(), probes.begin(), probes.end());
   set.primary_unreadable.clear();  // the meter is the source: on-chip gaps no longer matter for it
 }

@@ -2,6 +2,7 @@
 #include "detail/meter_poll.hpp"
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace joulebench::power::detail {
 
@@ -66,7 +67,6 @@ void PolledSensor::take(const PolledValue& v, clock::time_point at) {
   at_ = at;
   good_at_ = clock::now();
   error_.clear();
-  device_time_ = v.device_time;
 }
 
 SensorReading PolledSensor::read() {
@@ -83,9 +83,20 @@ SensorReading PolledSensor::read() {
   return {true, value_, {}, at_};
 }
 
-std::string PolledSensor::last_device_time() const {
-  std::lock_guard lock(mutex_);
-  return device_time_;
+std::unique_ptr<Sensor> PolledSensor::open(PolledSensorSpec spec, std::function<PolledValue()> poll,
+                                           const std::string& meter, std::vector<Probe>& probes) {
+  auto sensor = std::make_unique<PolledSensor>(std::move(spec), std::move(poll));
+  if (!sensor->first_poll().ok)
+    throw std::runtime_error("--meter " + meter + ": " + sensor->first_poll().error);
+  const PolledSensorSpec& s = sensor->spec_;
+  Probe p =
+      Probe::sensor(s.name, "measured", s.domain, s.path, std::chrono::duration<double>(s.interval).count());
+  p.location = s.location;
+  p.averaging_window_s = s.window_s;
+  p.resolution = s.resolution;
+  p.available = true;
+  probes.push_back(p);
+  return sensor;
 }
 
 }  // namespace joulebench::power::detail

@@ -59,27 +59,35 @@ const json& at_pointer(const json& doc, const std::string& pointer) {
 struct PowerSource {
   std::string resource, pointer, location = "wall";
   std::optional<double> interval_s;
-  bool has_time = false;
 };
 
-// EnvironmentMetrics.PowerWatts (the Sensor it names, for its time and interval), else the legacy
-// Power resource.
-PowerSource find_power(RedfishClient& c, const std::string& chassis, const json& doc) {
+// The chassis's EnvironmentMetrics: its path and document, when it has one.
+struct Metrics {
+  std::string path;
+  json doc;
+};
+std::optional<Metrics> environment_metrics(RedfishClient& c, const json& chassis) {
+  if (!chassis.contains("EnvironmentMetrics")) return std::nullopt;
+  const std::string path = chassis["EnvironmentMetrics"].value("@odata.id", "");
+  return Metrics{path, c.get(path)};
+}
+
+// EnvironmentMetrics.PowerWatts (the Sensor it names, for its location and interval), else the
+// legacy Power resource.
+PowerSource find_power(RedfishClient& c, const std::string& chassis, const json& doc,
+                       const std::optional<Metrics>& metrics) {
   PowerSource src;
-  if (doc.contains("EnvironmentMetrics")) {
-    const std::string em = doc["EnvironmentMetrics"].value("@odata.id", "");
-    const json metrics = c.get(em);
-    const json& pw = at_pointer(metrics, "/PowerWatts");
+  if (metrics) {
+    const json& pw = at_pointer(metrics->doc, "/PowerWatts");
     if (pw.is_object() && pw.contains("DataSourceUri") && pw["DataSourceUri"].is_string()) {
       src.resource = pw["DataSourceUri"].get<std::string>();
       const json sensor = c.get(src.resource);
       src.pointer = "/Reading";
       src.location = redfish_location(sensor);
       src.interval_s = iso_duration_s(sensor.value("SensingInterval", json()));
-      src.has_time = sensor.contains("ReadingTime");
       return src;
     }
-    if (pw.is_object()) return {em, "/PowerWatts/Reading", "wall", std::nullopt, false};
+    if (pw.is_object()) return {metrics->path, "/PowerWatts/Reading", "wall", std::nullopt};
   }
   if (doc.contains("Power")) {
     src.resource = doc["Power"].value("@odata.id", chassis + "/Power");
@@ -109,7 +117,6 @@ PolledValue poll_reading(RedfishClient& c, const std::string& resource, const st
     }
     v.ok = true;
     v.value = r.get<double>() * scale;
-    if (doc.contains("ReadingTime") && doc["ReadingTime"].is_string()) v.device_time = doc["ReadingTime"];
   } catch (const std::exception& e) {
     v.error = e.what();
   }
@@ -120,7 +127,6 @@ PolledValue poll_reading(RedfishClient& c, const std::string& resource, const st
 
 RedfishClient::RedfishClient(const MeterUrl& url, const MeterOptions& options)
     : meter_(url),
-      options_(options),
       base_((url.tls() ? "https://" : "http://") + url.host + ":" + std::to_string(url.port)),
       http_(std::make_unique<HttpClient>(
           HttpOptions{!options.insecure, options.ca_file, options.timeout_s, {}, {}})) {
@@ -128,18 +134,16 @@ RedfishClient::RedfishClient(const MeterUrl& url, const MeterOptions& options)
   const auto& cr = *options.credentials;
   const json login{{"UserName", cr.user}, {"Password", cr.password}};
   const HttpResponse r = http_->request("POST", base_ + "/redfish/v1/SessionService/Sessions", login.dump());
-  if (r.status == 0) fail("POST", "/redfish/v1/SessionService/Sessions", r);
-  if (r.status == 401 || r.status == 403) fail("POST", "/redfish/v1/SessionService/Sessions", r);
+  if (r.status == 0 || r.status == 401 || r.status == 403)
+    fail("POST", "/redfish/v1/SessionService/Sessions", r);
   if (r.status / 100 == 2 && !r.auth_token.empty()) {
     token_ = r.auth_token;
     session_ = r.location;
-    auth_ = "session";
     return;
   }
   // No session service here: basic auth on every request.
   http_ = std::make_unique<HttpClient>(
       HttpOptions{!options.insecure, options.ca_file, options.timeout_s, cr.user, cr.password});
-  auth_ = "basic";
 }
 
 RedfishClient::~RedfishClient() {
@@ -156,7 +160,7 @@ std::vector<std::string> RedfishClient::headers() const {
 }
 
 void RedfishClient::fail(const std::string& method, const std::string& path, const HttpResponse& r) const {
-  const std::string where = meter_.scheme + "://" + meter_.host + ":" + std::to_string(meter_.port) + path;
+  const std::string where = meter_.origin() + path;
   if (r.status == 0) {
     if (r.error.rfind("TLS", 0) == 0)
       throw std::runtime_error(
@@ -195,42 +199,34 @@ void RedfishClient::patch(const std::string& path, const json& body) {
 namespace {
 
 // EnvironmentMetrics.EnergykWh (or the Sensor it names), when the chassis has one.
-std::optional<PowerSource> find_energy(RedfishClient& c, const json& chassis) {
-  if (!chassis.contains("EnvironmentMetrics")) return std::nullopt;
-  const std::string em = chassis["EnvironmentMetrics"].value("@odata.id", "");
-  const json metrics = c.get(em);
-  const json& e = at_pointer(metrics, "/EnergykWh");
+std::optional<PowerSource> find_energy(const std::optional<Metrics>& metrics) {
+  if (!metrics) return std::nullopt;
+  const json& e = at_pointer(metrics->doc, "/EnergykWh");
   if (!e.is_object()) return std::nullopt;
   if (e.contains("DataSourceUri") && e["DataSourceUri"].is_string())
-    return PowerSource{e["DataSourceUri"].get<std::string>(), "/Reading", "wall", std::nullopt, true};
-  return PowerSource{em, "/EnergykWh/Reading", "wall", std::nullopt, false};
+    return PowerSource{e["DataSourceUri"].get<std::string>(), "/Reading", "wall", std::nullopt};
+  return PowerSource{metrics->path, "/EnergykWh/Reading", "wall", std::nullopt};
 }
 
-// A reading of the chassis polled on its own client and thread; kWh counters read as joules.
+// A reading of the chassis polled by `poller` on the sensor's own thread; kWh counters read as joules.
 std::unique_ptr<Sensor> polled_sensor(const MeterUrl& url, const MeterOptions& options,
-                                      const PowerSource& src, const std::string& name, bool energy,
-                                      double interval_s, std::vector<Probe>& probes) {
+                                      std::shared_ptr<RedfishClient> poller, const PowerSource& src,
+                                      const std::string& what, double interval_s,
+                                      std::vector<Probe>& probes) {
+  const bool energy = what == "energy";
   PolledSensorSpec spec;
-  spec.name = name;
+  spec.name = "redfish:" + url.host + "/" + url.id() + "/" + what;
   spec.domain = "chassis";
   spec.location = src.location;
   spec.counter = energy;
-  spec.path =
-      url.scheme + "://" + url.host + ":" + std::to_string(url.port) + src.resource + "#" + src.pointer;
+  spec.path = url.origin() + src.resource + "#" + src.pointer;
   spec.interval = std::chrono::microseconds(static_cast<long long>(interval_s * 1e6));
   spec.stall_s = options.stall_s;
   // SensingInterval is how often the BMC samples, not an average: the reading is instantaneous.
-  auto poller = std::make_shared<RedfishClient>(url, options);
   const double scale = energy ? 3.6e6 : 1.0;  // kWh -> J
-  auto sensor = std::make_unique<PolledSensor>(
-      spec, [poller, src, scale] { return poll_reading(*poller, src.resource, src.pointer, scale); });
-  if (!sensor->first_poll().ok)
-    throw std::runtime_error("--meter " + url.str() + ": " + sensor->first_poll().error);
-  Probe p = Probe::sensor(spec.name, "measured", spec.domain, spec.path, interval_s);
-  p.location = spec.location;
-  p.available = true;
-  probes.push_back(p);
-  return sensor;
+  return PolledSensor::open(
+      spec, [poller, src, scale] { return poll_reading(*poller, src.resource, src.pointer, scale); },
+      url.str(), probes);
 }
 
 }  // namespace
@@ -243,17 +239,17 @@ std::vector<std::unique_ptr<Sensor>> open_redfish_meter(const MeterUrl& url, con
   if (type.find("Chassis") == std::string::npos)
     throw std::runtime_error(client->url(url.path) + " is not a Chassis (its @odata.type is '" + type +
                              "'); give /redfish/v1/Chassis/ID");
-  const PowerSource src = find_power(*client, url.path, chassis);
-  const std::string id = url.path.substr(url.path.rfind('/') + 1);
+  const auto metrics = environment_metrics(*client, chassis);
+  const PowerSource src = find_power(*client, url.path, chassis, metrics);
   const double interval = std::max(0.05, options.poll_interval_s.value_or(src.interval_s.value_or(1.0)));
   std::vector<std::unique_ptr<Sensor>> out;
-  out.push_back(
-      polled_sensor(url, options, src, "redfish:" + url.host + "/" + id + "/power", false, interval, probes));
+  // The client that found the power polls it; each further sensor polls on a client of its own.
+  out.push_back(polled_sensor(url, options, client, src, "power", interval, probes));
   // The chassis's energy where it counts it (EnvironmentMetrics.EnergykWh): listed beside the
   // power, which stays the primary (kWh readings resolve too coarsely for short windows).
-  if (const auto energy = find_energy(*client, chassis))
-    out.push_back(polled_sensor(url, options, *energy, "redfish:" + url.host + "/" + id + "/energy", true,
-                                interval, probes));
+  if (const auto energy = find_energy(metrics))
+    out.push_back(polled_sensor(url, options, std::make_shared<RedfishClient>(url, options), *energy,
+                                "energy", interval, probes));
   return out;
 }
 
@@ -273,7 +269,7 @@ RedfishLimit find_redfish_limit(RedfishClient& c, const std::string& chassis) {
         return l;
       }
     } catch (const std::runtime_error&) {
-      // no PowerLimit control: try the legacy resource
+      // no PowerLimit control: said below
     }
   }
   throw std::runtime_error(c.url(chassis) +
@@ -284,25 +280,26 @@ RedfishLimit find_redfish_limit(RedfishClient& c, const std::string& chassis) {
 
 namespace {
 
+// The limit in force, read back from the BMC.
+double limit_value(const RedfishClient& c, const RedfishLimit& l) {
+  const json doc = c.get(l.resource);
+  const json& v = at_pointer(doc, l.pointer);
+  if (!v.is_number()) throw std::runtime_error(c.url(l.resource) + "#" + l.pointer + " is not a number");
+  return v.get<double>();
+}
+
 // The chassis power limit: SetPoint of Controls/PowerLimit, journalled before the first PATCH.
 class RedfishLimitActuator final : public Actuator {
  public:
   RedfishLimitActuator(const MeterUrl& url, const MeterOptions& options, CapJournal& journal)
       : url_(url), client_(url, options), journal_(journal), limit_(find_redfish_limit(client_, url.path)) {}
-  std::string name() const override {
-    return "redfish:" + url_.host + "/" + url_.path.substr(url_.path.rfind('/') + 1) + "/limit";
-  }
+  std::string name() const override { return "redfish:" + url_.host + "/" + url_.id() + "/limit"; }
   std::string unit() const override { return "W"; }
   bool hardware() const override { return true; }
   double min() const override { return limit_.min; }
   double max() const override { return limit_.max; }
   std::string path() const override { return client_.url(limit_.resource) + "#" + limit_.pointer; }
-  double value() const override {
-    const json j = client_.get(limit_.resource);
-    const json& v = at_pointer(j, limit_.pointer);
-    if (!v.is_number()) throw std::runtime_error(path() + " is not a number");
-    return v.get<double>();
-  }
+  double value() const override { return limit_value(client_, limit_); }
   CapResult set(double v) override {
     check_range(*this, v);
     if (!journaled_) journal_.record({name(), "redfish", url_.str(), fmt(value()), {}});
@@ -337,7 +334,7 @@ bool put_back_redfish_limit(const MeterUrl& url, double watts, const MeterOption
     RedfishClient c(url, options);
     const RedfishLimit l = find_redfish_limit(c, url.path);
     c.patch(l.resource, {{"SetPoint", watts}});
-    const double now = at_pointer(c.get(l.resource), l.pointer).get<double>();
+    const double now = limit_value(c, l);
     if (std::fabs(now - watts) > 0.5) {
       error = c.url(l.resource) + " reads " + fmt(now) + " W after setting " + fmt(watts) + " W";
       return false;

@@ -127,45 +127,39 @@ std::vector<std::unique_ptr<Sensor>> open_snmp_meter(const MeterUrl& url, const 
                                                      std::vector<Probe>& probes) {
   std::optional<int> outlet;
   if (url.path.rfind("/outlet/", 0) == 0) outlet = std::stoi(url.path.substr(8));
-  auto probe_client = SnmpClient(url, options);
-  const PduReading reading = find_pdu_power(probe_client, url, outlet);
+  // The client that found the reading polls it.
+  auto client = std::make_shared<SnmpClient>(url, options);
+  const PduReading reading = find_pdu_power(*client, url, outlet);
   PolledSensorSpec spec;
   spec.name = "snmp:" + url.host + (outlet ? "/outlet" + std::to_string(*outlet) : std::string("/inlet1"));
   spec.domain = outlet ? "outlet" : "pdu";
   // An outlet feeds one server's supply; an inlet is the whole PDU, every server on it.
   spec.location = "wall";
-  spec.path = url.scheme + "://" + url.host + ":" + std::to_string(url.port) + " " + reading.value_oid +
-              " (" + reading.what + ")";
+  spec.path = url.origin() + " " + reading.value_oid + " (" + reading.what + ")";
   spec.interval =
       std::chrono::microseconds(static_cast<long long>(options.poll_interval_s.value_or(1.0) * 1e6));
   spec.stall_s = options.stall_s;
-  auto client = std::make_shared<SnmpClient>(url, options);
-  auto sensor = std::make_unique<PolledSensor>(spec, [client, reading] {
-    PolledValue v;
-    try {
-      const auto got = reading.digits_oid.empty() ? client->get({reading.value_oid})
-                                                  : client->get({reading.value_oid, reading.digits_oid});
-      if (!got[0]) {
-        v.error = reading.what + " (" + reading.value_oid + ") has no value";
-        return v;
-      }
-      const long long digits = got.size() > 1 && got[1] ? *got[1] : 0;
-      v.ok = true;
-      v.value = static_cast<double>(*got[0]) / std::pow(10.0, static_cast<double>(digits));
-    } catch (const std::exception& e) {
-      v.error = e.what();
-    }
-    return v;
-  });
-  if (!sensor->first_poll().ok)
-    throw std::runtime_error("--meter " + url.str() + ": " + sensor->first_poll().error);
-  Probe p = Probe::sensor(spec.name, "measured", spec.domain, spec.path,
-                          std::chrono::duration<double>(spec.interval).count());
-  p.location = spec.location;
-  p.available = true;
-  probes.push_back(p);
   std::vector<std::unique_ptr<Sensor>> out;
-  out.push_back(std::move(sensor));
+  out.push_back(PolledSensor::open(
+      spec,
+      [client, reading] {
+        PolledValue v;
+        try {
+          const auto got = reading.digits_oid.empty() ? client->get({reading.value_oid})
+                                                      : client->get({reading.value_oid, reading.digits_oid});
+          if (!got[0]) {
+            v.error = reading.what + " (" + reading.value_oid + ") has no value";
+            return v;
+          }
+          const long long digits = got.size() > 1 && got[1] ? *got[1] : 0;
+          v.ok = true;
+          v.value = static_cast<double>(*got[0]) / std::pow(10.0, static_cast<double>(digits));
+        } catch (const std::exception& e) {
+          v.error = e.what();
+        }
+        return v;
+      },
+      url.str(), probes));
   return out;
 }
 

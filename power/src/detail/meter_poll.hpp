@@ -7,10 +7,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "joulebench/power/sensor.hpp"
 
@@ -21,7 +23,6 @@ struct PolledValue {
   bool ok = false;
   double value = 0;
   std::string error;
-  std::string device_time;  ///< the device's own timestamp of the reading, verbatim, if it gives one
 };
 
 struct PolledSensorSpec {
@@ -53,7 +54,11 @@ class PolledSensor final : public Sensor {
   SensorReading read() override;
 
   [[nodiscard]] const PolledValue& first_poll() const { return first_; }
-  [[nodiscard]] std::string last_device_time() const;
+
+  /// A meter's sensor, checked: its first poll must give a reading (else std::runtime_error naming
+  /// `meter` and why), and its probe is added to `probes`.
+  static std::unique_ptr<Sensor> open(PolledSensorSpec spec, std::function<PolledValue()> poll,
+                                      const std::string& meter, std::vector<Probe>& probes);
 
  private:
   void take(const PolledValue& v, std::chrono::steady_clock::time_point at);
@@ -67,7 +72,7 @@ class PolledSensor final : public Sensor {
   bool have_ = false;
   double value_ = 0;
   std::chrono::steady_clock::time_point at_{}, good_at_{};
-  std::string error_, device_time_;
+  std::string error_;
   // A counter that went backwards: the readings are rejected; three in a row are a restart.
   double raw_last_ = 0, offset_ = 0;
   int backwards_ = 0;

@@ -27,15 +27,13 @@ class RedfishClient {
   nlohmann::json get(const std::string& path) const;
   void patch(const std::string& path, const nlohmann::json& body);
   [[nodiscard]] std::string url(const std::string& path) const { return base_ + path; }
-  [[nodiscard]] const std::string& auth() const { return auth_; }  ///< "session", "basic" or "none"
 
  private:
   [[noreturn]] void fail(const std::string& method, const std::string& path, const HttpResponse& r) const;
   std::vector<std::string> headers() const;
 
   MeterUrl meter_;
-  MeterOptions options_;
-  std::string base_, token_, session_, auth_ = "none";
+  std::string base_, token_, session_;
   std::unique_ptr<HttpClient> http_;  // one request at a time, from one thread
 };
 

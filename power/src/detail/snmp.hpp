@@ -17,9 +17,6 @@ class SnmpClient {
   ~SnmpClient();
   SnmpClient(const SnmpClient&) = delete;
   SnmpClient& operator=(const SnmpClient&) = delete;
-  SnmpClient(SnmpClient&& other) noexcept : where_(std::move(other.where_)), session_(other.session_) {
-    other.session_ = nullptr;
-  }
   /// Numeric values of `oids` (dotted, no leading dot), nullopt where the agent has none.
   std::vector<std::optional<long long>> get(const std::vector<std::string>& oids);
 

@@ -1,7 +1,7 @@
-// Power meters outside the CPU, named by URL: a server's BMC over Redfish (and, later, SNMP
-// PDUs, IPMI DCMI and SPEC's PTDaemon). A meter polls its device on its own thread, so a slow or
-// stalled device never holds up the sampler: the sampler reads the latest value, stamped when
-// the device took it, and a value older than the stall limit is a gap with its reason.
+// Power meters outside the CPU, named by URL: a server's BMC over Redfish and a PDU over SNMP
+// (IPMI DCMI and SPEC's PTDaemon are named, not built yet). A meter polls its device on its own thread, so a
+// slow or stalled device never holds up the sampler: the sampler reads the latest value, stamped when the
+// device took it, and a value older than the stall limit is a gap with its reason.
 #pragma once
 
 #include <chrono>
@@ -28,6 +28,10 @@ struct MeterUrl {
   [[nodiscard]] bool tls() const { return scheme == "redfish"; }
   /// scheme://[user@]host:port/path, for disclosure: an SNMP community (a secret) is left out.
   [[nodiscard]] std::string str() const;
+  /// scheme://host:port: where a resource or OID of the meter is, for messages and paths.
+  [[nodiscard]] std::string origin() const { return scheme + "://" + host + ":" + std::to_string(port); }
+  /// The last part of the path (the chassis ID of a Redfish meter).
+  [[nodiscard]] std::string id() const { return path.substr(path.rfind('/') + 1); }
 };
 /// Throws std::invalid_argument naming the URL, what is wrong and the accepted forms.
 MeterUrl parse_meter_url(const std::string& url);
