@@ -186,10 +186,14 @@ std::string zone_name(const fs::path& zone) {
   return printable(read_text(zone / "name").value_or(zone.filename().string()));
 }
 
+std::string lowercase(std::string t) {
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+  return t;
+}
+
 // amd_energy labels its counters Esocket0.. and Ecore000..; other drivers say package or pkg.
 std::string hwmon_domain(const std::string& label) {
-  std::string l = label;
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string l = lowercase(label);
   if (l.find("socket") != std::string::npos || l.find("package") != std::string::npos ||
       l.find("pkg") != std::string::npos)
     return "socket";
@@ -207,11 +211,7 @@ struct HwmonMeter {
   std::string domain, location;
 };
 HwmonMeter classify_hwmon(const std::string& chip, const std::string& label, const std::string& oem_info) {
-  const auto lower = [](std::string t) {
-    std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
-    return t;
-  };
-  const std::string l = lower(label), oem = lower(oem_info);
+  const std::string l = lowercase(label), oem = lowercase(oem_info);
   if (chip == "power_meter") {
     if (oem.find("module") != std::string::npos || oem.find("sysio") != std::string::npos)
       return {"board", "board"};
@@ -223,7 +223,7 @@ HwmonMeter classify_hwmon(const std::string& chip, const std::string& label, con
   if (l.rfind("pout", 0) == 0) return {"board", "board"};
   if (chip == "apm_xgene") return {"package", "package"};
   const std::string d = hwmon_domain(label);
-  return {d, d == "hwmon" ? "unknown" : "package"};
+  return {d, location_of("measured", d)};
 }
 
 std::string rapl_domain(const std::string& name) {
