@@ -414,17 +414,7 @@ int cmd_restore(const std::vector<std::string>& argv) {
   const power::SysfsRoot root = sysfs_root_from(a);
   power::CapJournal journal(power::CapJournal::default_path(root), root);
   // A journalled meter limit is reached again with these (the URL is in the journal).
-  power::MeterOptions meter_options;
-  meter_options.insecure = a.flag("insecure");
-  if (const auto ca = a.get("meter-ca")) meter_options.ca_file = *ca;
-  try {
-    const auto file = a.get("meter-credentials");
-    meter_options.credentials =
-        power::load_meter_credentials(file ? std::optional<std::filesystem::path>(*file) : std::nullopt);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  journal.set_meter_options(meter_options);
+  journal.set_meter_options(meter_options_from(a));
   const auto outcomes = journal.restore_leftovers(a.flag("force"));
   bool ok = true;
   json list = json::array();

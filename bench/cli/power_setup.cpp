@@ -54,21 +54,31 @@ std::optional<std::string> meter_from(const Args& a, power::MeterOptions& option
   if (!url) return std::nullopt;
   try {
     (void)power::parse_meter_url(*url);
-    options.insecure = a.flag("insecure");
-    if (const auto ca = a.get("meter-ca")) options.ca_file = *ca;
-    options.poll_interval_s = a.positive("meter-interval");
-    const auto file = a.get("meter-credentials");
-    options.credentials =
-        power::load_meter_credentials(file ? std::optional<std::filesystem::path>(*file) : std::nullopt);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  options = meter_options_from(a);
   if (options.insecure)
     std::fprintf(stderr,
                  "joulebench: --insecure: the meter's TLS certificate and host name are not checked, so "
                  "nothing proves the readings come from %s\n",
                  url->c_str());
   return url;
+}
+
+power::MeterOptions meter_options_from(const Args& a) {
+  power::MeterOptions options;
+  options.insecure = a.flag("insecure");
+  if (const auto ca = a.get("meter-ca")) options.ca_file = *ca;
+  options.poll_interval_s = a.positive("meter-interval");
+  try {
+    const auto file = a.get("meter-credentials");
+    options.credentials =
+        power::load_meter_credentials(file ? std::optional<std::filesystem::path>(*file) : std::nullopt);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  return options;
 }
 
 power::SensorSet sensors_from(const Args& a) {

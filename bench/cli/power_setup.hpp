@@ -25,6 +25,9 @@ std::set<std::string> with_meter_options(std::set<std::string> options);
 std::set<std::string> with_meter_flags(std::set<std::string> flags);
 /// --meter and its options; options.credentials loaded (file, else environment).
 std::optional<std::string> meter_from(const Args& a, power::MeterOptions& options);
+/// A meter's options alone (--insecure, --meter-ca, --meter-interval, credentials from
+/// --meter-credentials or the environment), as `restore` needs them for a journalled limit.
+power::MeterOptions meter_options_from(const Args& a);
 /// Discovery, then the meter (when --meter is given) as the primary energy source.
 power::SensorSet sensors_from(const Args& a);
 

@@ -10,6 +10,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "joulebench/platform/stats.hpp"
 #include "joulebench/power/sysfs.hpp"
 #include "results/milp.hpp"
 #include "results/outputs.hpp"
@@ -254,9 +255,6 @@ BatchTime batch_time(const json& planner, const json& front) {
   return fitted_batch_time(planner, family);
 }
 
-}  // namespace
-
-namespace {
 double along_rows(const BatchTime::Curve& c, double rows) {
   if (c.size() == 1) return c.front().second * std::max(1.0, rows) / c.front().first;
   std::size_t i = 1;
@@ -265,6 +263,7 @@ double along_rows(const BatchTime::Curve& c, double rows) {
   const auto& [r1, s1] = c[i];
   return std::max(0.0, s0 + (s1 - s0) * (rows - r0) / (r1 - r0));
 }
+
 }  // namespace
 
 double BatchTime::at(double rows, double gap_s) const {
@@ -312,9 +311,7 @@ FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait
   f.mean_batch = static_cast<double>(arrivals.size()) / batches;
   f.busy_share = busy / span;
   f.batches_per_s = batches / span;
-  std::nth_element(latency.begin(),
-                   latency.begin() + static_cast<std::ptrdiff_t>(0.99 * (latency.size() - 1)), latency.end());
-  f.p99_ms = 1e3 * latency[static_cast<std::size_t>(0.99 * (latency.size() - 1))];
+  f.p99_ms = 1e3 * platform::percentile(std::move(latency), 99);
   f.simulated_requests = arrivals.size();
   return f;
 }
@@ -494,10 +491,6 @@ PlanModel plan_model(const FrontNeed& f, const std::vector<BackPoint>& duty,
   m.add_row("back_on_off", on, 'L', 0);
   return pm;
 }
-
-}  // namespace
-
-namespace {
 
 // What each yield costs the back beyond the front's batch (serving probe), seconds; 0 unmeasured.
 double yield_cost_s(const json& planner) {

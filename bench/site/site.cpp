@@ -34,8 +34,7 @@ namespace {
 using json = nlohmann::json;
 using clock = std::chrono::steady_clock;
 
-constexpr double kBinS = 0.1;  // power, hash rate and budget series
-constexpr std::uint32_t kBackBatch = 1024;
+constexpr double kBinS = 0.1;           // power, hash rate and budget series
 constexpr double kWithinWindowS = 0.5;  // a budget bounds mean power over this, not each millisecond
 constexpr double kIdleGapS = 1e-4;      // a batch after a longer idle gap counts as "after idle"
 
@@ -112,7 +111,8 @@ void set_up(Site& s) {
       std::make_unique<inference::InferenceWorkload>(spec, nullptr, threads, s.o.pin, cli::interrupt_token());
   // 1024 nonces is ~0.1 ms on one core: the back yields that soon to a batch arriving in front;
   // at background priority its threads never delay the front's threads waking on a shared core.
-  s.back = suite::make_workload("sha256d", threads, s.o.pin, {kBackBatch, s.o.back_priority, ""});
+  s.back =
+      suite::make_workload("sha256d", threads, s.o.pin, {suite::kBackMiningBatch, s.o.back_priority, ""});
   s.front =
       std::make_unique<FrontServer>(*s.front_workload, FrontOptions{s.o.max_batch, s.o.batch_wait_ms / 1e3});
   s.sensors = power::discover_sensors({s.o.root, s.o.calibration, s.o.root.is_real(), false});
@@ -355,8 +355,6 @@ json budget_steps(const Site& s, const Phase& co, const Phase& alone, const Budg
   return steps;
 }
 
-// What `plan` predicted for this budget and demand from a run's curves, against what the co-run
-// measured before the first budget change: the test that the curves are fit for planning.
 // The figures `plan` predicts, from one of its answers.
 json predicted_figures(const json& plan) {
   return {{"front_p99_ms", plan.contains("front") ? plan["front"]["predicted_p99_ms"] : json()},
@@ -375,9 +373,10 @@ json error_pct(const json& predicted, const json& measured) {
   return e;
 }
 
-// `plan` for this site's stream and start budget against the co-run before the first budget
-// change, from the planner's curves as measured; and, beside it, scaled to the machine's speed
-// now (the front's capacity and the back's rate alone, both measured before the co-run).
+// What `plan` predicted for this site's stream and start budget from a run's curves, against what
+// the co-run measured before the first budget change: the test that the curves are fit for
+// planning. Beside it, the same plan scaled to the machine's speed now (the front's capacity and
+// the back's rate alone, both measured before the co-run).
 json plan_check(const Site& s, const json& planner, const Phase& co, const BudgetSchedule* budget,
                 double full_load, const json& site) {
   suite::PlanRequest r;
@@ -411,8 +410,7 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
           {"calibrated",
            {{"note",
              "the planner's curves scaled to the machine's speed now (front capacity and back rate measured "
-             "by this "
-             "site before its co-run)"},
+             "by this site before its co-run)"},
             {"calibration", scaled["calibration"]},
             {"predicted", predicted_figures(scaled)},
             {"error_pct", error_pct(predicted_figures(scaled), measured)}}},
@@ -452,7 +450,7 @@ json site_skeleton(const Site& s) {
             {"back",
              {{"workload", "sha256d"},
               {"kernel", s.back->kernel()},
-              {"nonces_per_yield_check", kBackBatch},
+              {"nonces_per_yield_check", suite::kBackMiningBatch},
               {"priority", s.o.back_priority ? "background (SCHED_IDLE)" : "normal"}}},
             {"power", {{"signal", s.signal_name}, {"energy_kind", s.energy_kind}}},
             {"phases_s", {{"stream", s.d.stream_s}, {"back_alone", s.d.back_s}}}};

@@ -66,9 +66,10 @@ bool Run::wait(double seconds, const std::function<void()>& tick) {
 
 void Run::save() const { write_results_json(o.out, results); }
 
-power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, double t0, double t1) {
-  power::WindowEnergy total{n > 0, t1 - t0, 0, 0};
-  for (std::size_t i = 0; i < n; ++i) {
+power::WindowEnergy sensors_energy(const power::Sampler& s, std::size_t first, std::size_t last, double t0,
+                                   double t1) {
+  power::WindowEnergy total{last > first, t1 - t0, 0, 0};
+  for (std::size_t i = first; i < last; ++i) {
     const auto w = power::energy_in_window(s.sensor_series(i, t0, t1), s.sensors()[i]->is_counter(), t0, t1);
     total.ok = total.ok && w.ok;
     total.joules += w.joules;
@@ -120,17 +121,9 @@ Window Subject::window(const Run& run, double t0, double t1) const {
     w.jpu_net = (e.joules - run.idle_watts * w.seconds) / w.units;
   }
   w.latencies = latencies_ms(*workload, sampler.instant(t0), sampler.instant(t1));
-  const std::size_t n = run.sensors.primary.size();
-  if (!run.sensors.beside.empty()) {
-    power::WindowEnergy b{true, t1 - t0, 0, 0};
-    for (std::size_t i = n; i < sampler.sensors().size(); ++i) {
-      const auto e = power::energy_in_window(sampler.sensor_series(i, t0, t1),
-                                             sampler.sensors()[i]->is_counter(), t0, t1);
-      b.ok = b.ok && e.ok;
-      b.joules += e.joules;
-    }
-    if (b.ok) w.beside_watts = b.joules / b.seconds;
-  }
+  if (const auto b = sensors_energy(sampler, run.sensors.primary.size(), sampler.sensors().size(), t0, t1);
+      b.ok)
+    w.beside_watts = b.watts;
   return w;
 }
 

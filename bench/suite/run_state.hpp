@@ -56,8 +56,14 @@ struct Window {
   std::optional<double> beside_watts;  ///< the on-chip sensors sampled beside a meter
 };
 
+/// Energy of sampler sensors first..last-1 summed over [t0, t1]; ok only when there are some and
+/// every one covers the window.
+power::WindowEnergy sensors_energy(const power::Sampler& s, std::size_t first, std::size_t last, double t0,
+                                   double t1);
 /// Energy of the primary sensors (sampler sensors 0..n-1) summed over [t0, t1].
-power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, double t0, double t1);
+inline power::WindowEnergy primary_energy(const power::Sampler& s, std::size_t n, double t0, double t1) {
+  return sensors_energy(s, 0, n, t0, t1);
+}
 
 // One workload being characterised: the workload, its runner thread and its sampler.
 struct Subject {

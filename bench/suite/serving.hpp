@@ -12,8 +12,6 @@ namespace joulebench::suite {
 
 struct Run;
 
-/// Nonces a back miner hashes between yield checks: the site's back and the probe's agree.
-inline constexpr std::uint32_t kBackMiningBatch = 1024;
 /// The idle gaps before the probed batches: a served batch's time grows with the idle before it
 /// (workers waking from deeper sleep), up to the site's default batch wait (2 ms).
 inline constexpr double kServingGapsS[] = {0.00025, 0.0005, 0.001, 0.002};

@@ -17,6 +17,9 @@ namespace joulebench::suite {
 /// whole "mlp:..." spec. Throws std::invalid_argument naming the bad part.
 inference::ModelSpec workload_spec(const std::string& name);
 /// Throws std::invalid_argument naming the unknown workload and the known ones.
+/// Nonces a back miner hashes between yield checks (about 0.1 ms on one core): the site's back
+/// and the serving probe's agree.
+inline constexpr std::uint32_t kBackMiningBatch = 1024;
 /// How a workload runs behind another in one process (the site's back).
 struct BehindOptions {
   std::uint32_t mining_batch = 0;  ///< nonces between throttle checks (0: the miner's default)
