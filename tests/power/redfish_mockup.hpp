@@ -50,6 +50,14 @@ inline bool accepts(int port) {
   return ok;
 }
 
+/// Waits up to `seconds` for something to listen on `port`; whether it does.
+inline bool wait_until_accepts(int port, int seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!accepts(port) && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return accepts(port);
+}
+
 /// A child process started with argv, stopped (SIGKILL) with the object.
 class Child {
  public:
@@ -100,10 +108,8 @@ class RedfishMockup {
                                   "public-rackmount1"};
     if (!tls_cert.empty()) argv.insert(argv.end(), {"-s", "--cert", tls_cert, "--key", tls_key});
     child_ = std::make_unique<Child>(argv);
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (!accepts(port_) && std::chrono::steady_clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (!accepts(port_)) skip_ = "the Redfish mockup server did not start on port " + std::to_string(port_);
+    if (!wait_until_accepts(port_, 15))
+      skip_ = "the Redfish mockup server did not start on port " + std::to_string(port_);
   }
   [[nodiscard]] const std::string& skip() const { return skip_; }
   [[nodiscard]] int port() const { return port_; }
@@ -153,9 +159,7 @@ class RefusingPeer {
         "http.server.HTTPServer(('127.0.0.1',int(sys.argv[1])),H).serve_forever()\n";
     child_ = std::make_unique<Child>(
         std::vector<std::string>{JOULEBENCH_PYTHON3_PATH, "-c", py, std::to_string(port_)});
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!accepts(port_) && std::chrono::steady_clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    wait_until_accepts(port_, 10);
   }
   [[nodiscard]] int port() const { return port_; }
 
