@@ -41,6 +41,10 @@ joulebench_require(CURL_FOUND "libcurl" libcurl4-openssl-dev)
 pkg_check_modules(NETSNMP QUIET IMPORTED_TARGET netsnmp)
 joulebench_require(NETSNMP_FOUND "net-snmp" libsnmp-dev)
 
+# IPMI BMCs (--meter ipmi://...): freeipmi's library for the RMCP+ session and SDR records.
+pkg_check_modules(FREEIPMI QUIET IMPORTED_TARGET libfreeipmi)
+joulebench_require(FREEIPMI_FOUND "libfreeipmi" libfreeipmi-dev)
+
 find_package(Threads REQUIRED)
 
 if(JOULEBENCH_BUILD_BENCHMARKS)

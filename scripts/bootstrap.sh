@@ -12,6 +12,8 @@ packages=(build-essential cmake ninja-build pkg-config git
           libcurl4-openssl-dev      # Redfish meters (--meter redfish://...) over HTTP(S)
           libsnmp-dev               # SNMP PDU meters (--meter snmp://...)
           snmpsim snmp              # the SNMP meter test: a recorded real PDU served by snmpsimd, snmpget as oracle
+          libfreeipmi-dev           # IPMI BMC meters (--meter ipmi://...) over RMCP+
+          openipmi ipmitool         # the IPMI meter test: OpenIPMI's BMC simulator, ipmitool as oracle
           openssl python3           # the meter tests: a self-signed certificate, DMTF's Redfish mockup server
           libbenchmark-dev libgtest-dev googletest
           libopenblas-dev libdnnl-dev ocl-icd-opencl-dev

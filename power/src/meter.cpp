@@ -10,6 +10,7 @@
 #include <regex>
 #include <stdexcept>
 
+#include "detail/ipmi.hpp"
 #include "detail/redfish.hpp"
 #include "detail/snmp.hpp"
 
@@ -104,8 +105,9 @@ std::vector<std::unique_ptr<Sensor>> open_meter(const std::string& url, const Me
   const MeterUrl u = parse_meter_url(url);
   if (u.scheme.rfind("redfish", 0) == 0) return detail::open_redfish_meter(u, options, probes);
   if (u.scheme == "snmp") return detail::open_snmp_meter(u, options, probes);
+  if (u.scheme == "ipmi") return detail::open_ipmi_meter(u, options, probes);
   throw std::invalid_argument("--meter '" + url + "': " + u.scheme +
-                              " meters are not built yet; Redfish and SNMP are (" + kForms + ")");
+                              " meters are not built yet; Redfish, SNMP and IPMI are (" + kForms + ")");
 }
 
 void add_meter(SensorSet& set, const std::string& url, const MeterOptions& options) {

@@ -9,10 +9,14 @@
 #include <fstream>
 #include <thread>
 
+#include <freeipmi/freeipmi.h>
+
+#include "joulebench/power/ipmi.hpp"
 #include "joulebench/power/journal.hpp"
 #include "joulebench/power/meter.hpp"
 #include "joulebench/power/sampler.hpp"
 #include "power/fake_tree.hpp"
+#include "power/ipmi_sim.hpp"
 #include "power/redfish_mockup.hpp"
 
 namespace joulebench::power {
@@ -361,6 +365,105 @@ TEST(SnmpMeter, RaritanInletAndOutletPowerEqualWhatSnmpgetPrints) {
   for (const std::string& text : {inlet[0]->name(), inlet[0]->path(), wrong, missing, probes[0].path})
     EXPECT_EQ(text.find("raritan-pdu"), std::string::npos) << text;
   EXPECT_EQ(parse_meter_url(url).str(), "snmp://127.0.0.1:" + std::to_string(sim.port()));
+}
+
+MeterOptions ipmi_options(const std::string& user = testing::IpmiSim::kUser,
+                          const std::string& password = testing::IpmiSim::kPassword) {
+  MeterOptions o = fast_options();
+  o.credentials = MeterCredentials{user, password, "test"};
+  return o;
+}
+
+TEST(IpmiMeter, SdrPowerSensorsEqualWhatIpmitoolPrintsAndFollowTheirFiles) {
+  testing::IpmiSim sim;
+  if (!sim.skip().empty()) GTEST_SKIP() << sim.skip();
+  std::vector<Probe> probes;
+  auto sensors = open_meter(sim.url(), ipmi_options(), probes);
+  // Two sensors in watts (the temperature is not one); the system's total first, then the supply.
+  ASSERT_EQ(sensors.size(), 2u);
+  EXPECT_EQ(sensors[0]->name(), "ipmi:127.0.0.1/sdr/1");
+  EXPECT_EQ(sensors[0]->location(), "wall");
+  EXPECT_EQ(sensors[0]->resolution(), 4.0);  // M = 4: one raw step is 4 W
+  EXPECT_EQ(sensors[1]->name(), "ipmi:127.0.0.1/sdr/2");
+  EXPECT_EQ(sensors[1]->location(), "psu");
+  EXPECT_EQ(sensors[0]->provenance(), Provenance::measured);
+  // ipmi_sim has no DCMI: the probe says so with the BMC's answer.
+  const auto dcmi =
+      std::find_if(probes.begin(), probes.end(), [](const Probe& p) { return p.name.ends_with("/dcmi"); });
+  ASSERT_NE(dcmi, probes.end());
+  EXPECT_FALSE(dcmi->available);
+  EXPECT_NE(dcmi->reason.find("DCMI Get Power Reading answered 0x"), std::string::npos) << dcmi->reason;
+  const auto agrees = [&](Sensor& s, const std::string& name) {
+    const std::string o = sim.oracle(name);
+    const auto r = s.read();
+    return !o.empty() && r.ok && std::stod(o) == r.value;
+  };
+  EXPECT_TRUE(eventually([&] { return agrees(*sensors[0], "Pwr Consumption"); }));
+  EXPECT_EQ(sensors[0]->read().value, 300);
+  EXPECT_TRUE(eventually([&] { return agrees(*sensors[1], "PS1 Input Power"); }));
+  EXPECT_EQ(sensors[1]->read().value, 150);  // (2 * 70 + 10): the record's B counts
+  sim.set_watts("total", 437);               // 109.25 raw steps: the BMC keeps 109, so 436 W
+  EXPECT_TRUE(
+      eventually([&] { return sensors[0]->read().value == 436 && agrees(*sensors[0], "Pwr Consumption"); }));
+}
+
+TEST(IpmiMeter, WrongCredentialsUnreachableBmcAndNoPasswordAreClearErrors) {
+  testing::IpmiSim sim;
+  if (!sim.skip().empty()) GTEST_SKIP() << sim.skip();
+  std::vector<Probe> probes;
+  const auto error = [&](const std::string& url, const MeterOptions& o) {
+    return error_of([&] { (void)open_meter(url, o, probes); });
+  };
+  const std::string password = error(sim.url(), ipmi_options(testing::IpmiSim::kUser, "wrong"));
+  EXPECT_NE(password.find("wrong password"), std::string::npos) << password;
+  const std::string user = error("ipmi://nobody@127.0.0.1:" + std::to_string(sim.port()), ipmi_options());
+  EXPECT_NE(user.find("cannot open an IPMI 2.0 session"), std::string::npos) << user;
+  const std::string none =
+      error("ipmi://jbuser@127.0.0.1:" + std::to_string(testing::free_port(SOCK_DGRAM)), ipmi_options());
+  EXPECT_NE(none.find("no answer; check the host and port"), std::string::npos) << none;
+  const std::string missing = error(sim.url(), fast_options());
+  EXPECT_NE(missing.find("--meter-credentials"), std::string::npos) << missing;
+  for (const std::string& text : {password, user, none, missing})
+    EXPECT_EQ(text.find(testing::IpmiSim::kPassword), std::string::npos) << text;
+}
+
+// DCMI has no simulator here: the reply layout of DCMI 1.5 table 6-16, decoded by us and by
+// freeipmi's own template for the same command, must agree field by field.
+TEST(IpmiMeter, DcmiPowerReadingDecodesAsFreeipmisTemplateDoes) {
+  const std::vector<std::uint8_t> reply{0x00, 0xdc, 0x1c, 0x01, 0xf0, 0x00, 0x9a, 0x01, 0x2c, 0x01,
+                                        0x80, 0x1f, 0x6f, 0x69, 0x60, 0xea, 0x00, 0x00, 0x40};
+  const DcmiPowerReading ours = decode_dcmi_power_reading(reply);
+  fiid_obj_t obj = fiid_obj_create(tmpl_cmd_dcmi_get_power_reading_rs);
+  ASSERT_NE(obj, nullptr);
+  std::vector<std::uint8_t> with_command{0x02};
+  with_command.insert(with_command.end(), reply.begin(), reply.end());
+  ASSERT_GT(fiid_obj_set_all(obj, with_command.data(), static_cast<unsigned>(with_command.size())), 0);
+  const auto field = [&](const char* name) {
+    std::uint64_t v = 0;
+    EXPECT_GE(fiid_obj_get(obj, name, &v), 0) << name;
+    return static_cast<double>(v);
+  };
+  EXPECT_EQ(ours.current_w, field("current_power"));
+  EXPECT_EQ(ours.minimum_w, field("minimum_power_over_sampling_duration"));
+  EXPECT_EQ(ours.maximum_w, field("maximum_power_over_sampling_duration"));
+  EXPECT_EQ(ours.average_w, field("average_power_over_sampling_duration"));
+  EXPECT_EQ(ours.bmc_time, field("time_stamp"));
+  EXPECT_EQ(ours.period_s * 1000, field("statistics_reporting_time_period"));
+  EXPECT_EQ(ours.active, field("power_reading_state.power_measurement") == 1);
+  fiid_obj_destroy(obj);
+  EXPECT_EQ(ours.current_w, 284);
+  EXPECT_EQ(ours.period_s, 60);
+  // A BMC without DCMI, a short reply and another group's answer: errors that say which.
+  EXPECT_NE(error_of([] {
+              (void)decode_dcmi_power_reading(std::vector<std::uint8_t>{0xc1});
+            }).find("invalid command"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { (void)decode_dcmi_power_reading(std::span(reply).first(10)); }).find("19"),
+            std::string::npos);
+  auto other = reply;
+  other[1] = 0x00;
+  EXPECT_NE(error_of([&] { (void)decode_dcmi_power_reading(other); }).find("group extension"),
+            std::string::npos);
 }
 
 }  // namespace
