@@ -3,11 +3,13 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/power_setup.hpp"
+#include "cli/ptd_workflow.hpp"
 #include "joulebench/platform/topology.hpp"
 #include "joulebench/power/actuator.hpp"
 #include "joulebench/power/sampler.hpp"
@@ -314,7 +316,12 @@ int cmd_measure(const std::vector<std::string>& argv) {
   if (idle_s > 0) idle = sample_window(sampler, idle_s);  // the command's energy is reported net of it
   std::vector<json> runs;
   int code = 0;
-  for (std::uint64_t k = 0; k < repeats && !interrupted(); ++k) {
+  std::optional<PtdWorkflow> ptd;
+  if (set.ptd) {
+    ptd.emplace(set.ptd);
+    code = ptd->range(a.rest());
+  }
+  for (std::uint64_t k = 0; k < repeats && !interrupted() && code == 0; ++k) {
     const double t0 = sampler.now();
     code = run_child(a.rest());
     const double t1 = sampler.now();
@@ -330,6 +337,7 @@ int cmd_measure(const std::vector<std::string>& argv) {
     if (code != 0) break;  // a failing command is not measured again
   }
   sampler.stop();
+  if (ptd) ptd->finish();
   if (a.flag("json")) {
     json out{{"exit_code", code},
              {"seconds", runs.empty() ? json() : runs.back()[0]["seconds"]},
@@ -338,6 +346,7 @@ int cmd_measure(const std::vector<std::string>& argv) {
              {"idle", idle},
              {"primary_rule", set.primary_rule},
              {"primary_unreadable", unreadable_json(set)}};
+    if (ptd) out["ptd"] = ptd->to_json();
     if (runs.size() > 1)
       out["spread"] = {{"joules", spread(runs, "joules")},
                        {"net_joules", spread(runs, "net_joules")},
@@ -359,6 +368,7 @@ int cmd_measure(const std::vector<std::string>& argv) {
                   w[i].is_object() ? si(w[i]["mean"].get<double>(), "W").c_str() : "-");
     }
   }
+  if (ptd && !a.flag("json")) ptd->print();
   return interrupted() && code == 0 ? interrupted_exit_code() : code;
 }
 

@@ -20,7 +20,9 @@ constexpr CommandHelp kCommands[] = {
   --sysfs-root DIR        read sensors/actuators under DIR instead of / (fake trees in tests)
   --calibration FILE      estimated-power model from `calibrate` (default: a generic model)
   --meter URL             a wall/PSU meter as the energy source: redfish://HOST/redfish/v1/Chassis/ID
-                          (redfish+http:// for plain HTTP) or snmp://COMMUNITY@HOST[:PORT][/outlet/N]
+                          (redfish+http:// for plain HTTP), snmp://COMMUNITY@HOST[:PORT][/outlet/N],
+                          ipmi://USER@HOST[:PORT] (a BMC: DCMI, else its SDR power sensors) or
+                          ptd://HOST[:PORT] (SPEC PTDaemon; measure runs MLPerf's ranging workflow)
   --meter-credentials F   its user:password (file mode 0600; else JOULEBENCH_METER_USER/_PASSWORD)
   --meter-ca FILE         trust this CA for the meter's TLS;  --insecure  check no certificate
   --meter-interval S      poll the meter every S seconds, default its own sensing interval

@@ -14,6 +14,7 @@
 #include "joulebench/platform/cpu_features.hpp"
 #include "joulebench/platform/topology.hpp"
 #include "joulebench/power/actuator.hpp"
+#include "joulebench/power/ptd.hpp"
 #include "runtime/build_info.hpp"
 
 namespace joulebench::suite {
@@ -53,6 +54,20 @@ json limiters(const power::SysfsRoot& root) {
                    {"reason", p.reason}});
   }
   return out;
+}
+
+// A PTDaemon meter's analyzer and what it was told and answered while it was set up (the
+// per-second Watts and Uncertainty polls are its readings, kept as samples, not listed here).
+json ptd_json(const power::PtdAnalyzer& ptd) {
+  json exchanges = json::array();
+  for (const auto& e : ptd.exchanges())
+    if (e.command != "Watts" && e.command != "Uncertainty")
+      exchanges.push_back({{"command", e.command}, {"reply", e.reply}});
+  return {{"protocol", "SPEC PTDaemon"},
+          {"analyzer", ptd.identity()},
+          {"ranges", "auto (the MLPerf ranging/testing workflow is `joulebench measure`'s)"},
+          {"uncertainty_limit", power::kPtdUncertaintyLimit},
+          {"exchanges", exchanges}};
 }
 
 }  // namespace
@@ -108,15 +123,17 @@ json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors) {
                      {"gemm_fp32", std::string(inference::find_gemm_kernel(inference::DType::fp32).name)},
                      {"gemm_bf16", std::string(inference::find_gemm_kernel(inference::DType::bf16).name)},
                      {"gemm_int8", std::string(inference::find_gemm_kernel(inference::DType::int8).name)}};
-  return {{"tool", cli::tool_json()},
-          {"started_at", now_iso()},
-          {"machine", machine},
-          {"kernels", kernels},
-          {"power_source", sources},
-          {"power_source_unavailable", unavailable},
-          {"primary_rule", sensors.primary_rule},
-          {"energy_location", energy_location(sensors)},
-          {"limiters", {{"before", limiters(root)}}}};
+  json out{{"tool", cli::tool_json()},
+           {"started_at", now_iso()},
+           {"machine", machine},
+           {"kernels", kernels},
+           {"power_source", sources},
+           {"power_source_unavailable", unavailable},
+           {"primary_rule", sensors.primary_rule},
+           {"energy_location", energy_location(sensors)},
+           {"limiters", {{"before", limiters(root)}}}};
+  if (sensors.ptd) out["meter_protocol"] = ptd_json(*sensors.ptd);
+  return out;
 }
 
 json results_skeleton(const RunOptions& o, const power::SensorSet& sensors, const std::string& energy_kind,

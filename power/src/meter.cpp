@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "detail/ipmi.hpp"
+#include "detail/ptd.hpp"
 #include "detail/redfish.hpp"
 #include "detail/snmp.hpp"
 
@@ -100,19 +101,28 @@ std::optional<MeterCredentials> load_meter_credentials(const std::optional<std::
   return MeterCredentials{user, password != nullptr ? password : "", "environment"};
 }
 
-std::vector<std::unique_ptr<Sensor>> open_meter(const std::string& url, const MeterOptions& options,
-                                                std::vector<Probe>& probes) {
+namespace {
+
+std::vector<std::unique_ptr<Sensor>> open_any(const std::string& url, const MeterOptions& options,
+                                              std::vector<Probe>& probes, std::shared_ptr<PtdAnalyzer>& ptd) {
   const MeterUrl u = parse_meter_url(url);
   if (u.scheme.rfind("redfish", 0) == 0) return detail::open_redfish_meter(u, options, probes);
   if (u.scheme == "snmp") return detail::open_snmp_meter(u, options, probes);
   if (u.scheme == "ipmi") return detail::open_ipmi_meter(u, options, probes);
-  throw std::invalid_argument("--meter '" + url + "': " + u.scheme +
-                              " meters are not built yet; Redfish, SNMP and IPMI are (" + kForms + ")");
+  return detail::open_ptd_meter(u, options, probes, ptd);
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<Sensor>> open_meter(const std::string& url, const MeterOptions& options,
+                                                std::vector<Probe>& probes) {
+  std::shared_ptr<PtdAnalyzer> ptd;
+  return open_any(url, options, probes, ptd);
 }
 
 void add_meter(SensorSet& set, const std::string& url, const MeterOptions& options) {
   std::vector<Probe> probes;
-  auto sensors = open_meter(url, options, probes);
+  auto sensors = open_any(url, options, probes, set.ptd);
   set.beside.clear();
   for (auto* s : set.primary)
     if (s->provenance() == Provenance::measured) set.beside.push_back(s);

@@ -86,7 +86,7 @@ SensorReading PolledSensor::read() {
 std::unique_ptr<Sensor> PolledSensor::open(PolledSensorSpec spec, std::function<PolledValue()> poll,
                                            const std::string& meter, std::vector<Probe>& probes) {
   auto sensor = std::make_unique<PolledSensor>(std::move(spec), std::move(poll));
-  if (!sensor->first_poll().ok)
+  if (!sensor->first_poll().ok && !sensor->first_poll().flagged)
     throw std::runtime_error("--meter " + meter + ": " + sensor->first_poll().error);
   const PolledSensorSpec& s = sensor->spec_;
   Probe p =

@@ -14,9 +14,11 @@
 #include "joulebench/power/ipmi.hpp"
 #include "joulebench/power/journal.hpp"
 #include "joulebench/power/meter.hpp"
+#include "joulebench/power/ptd.hpp"
 #include "joulebench/power/sampler.hpp"
 #include "power/fake_tree.hpp"
 #include "power/ipmi_sim.hpp"
+#include "power/ptd_replay.hpp"
 #include "power/redfish_mockup.hpp"
 
 namespace joulebench::power {
@@ -464,6 +466,85 @@ TEST(IpmiMeter, DcmiPowerReadingDecodesAsFreeipmisTemplateDoes) {
   other[1] = 0x00;
   EXPECT_NE(error_of([&] { (void)decode_dcmi_power_reading(other); }).find("group extension"),
             std::string::npos);
+}
+
+// The PTDaemon tests run against a REPLAY (power/ptd_replay.py): PTDaemon's reply strings, not
+// PTDaemon, which is licensed and not here.
+nlohmann::json json_of(const std::string& output) {
+  const auto at = output.rfind("\n{", output.find("\n}"));
+  return nlohmann::json::parse(output.substr(output.front() == '{' ? 0 : at + 1));
+}
+
+TEST(PtdReplay, MeasureRangesThenTestsAtTheRangingMaximaAndKeepsEveryReply) {
+  testing::PtdReplay peer;
+  if (!peer.skip().empty()) GTEST_SKIP() << peer.skip();
+  const auto r = testing::run_cli("measure --meter " + peer.url() + " --idle 0 --json -- sleep 1.3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = json_of(r.output);
+  const auto& ptd = j["ptd"];
+  EXPECT_TRUE(ptd["valid"].get<bool>()) << ptd["invalid_reason"];
+  EXPECT_EQ(ptd["analyzer"], "YokogawaWT310,version=1.10.0-replay,joulebench test peer");
+  EXPECT_EQ(ptd["initial_ranges"]["volts"], "300.000000");
+  EXPECT_GE(ptd["ranging"]["samples"].size(), 1u);
+  EXPECT_EQ(ptd["ranging"]["ranges"]["volts"], "Auto");
+  // 150 W at 230 V and power factor 0.9: the testing ranges are the ranging run's maxima.
+  EXPECT_EQ(ptd["testing"]["ranges"]["volts"], "230.000000");
+  EXPECT_EQ(ptd["testing"]["ranges"]["amps"], "0.724638");
+  EXPECT_GE(ptd["testing"]["samples"].size(), 1u);
+  EXPECT_EQ(j["sensors"][0]["name"], "ptd:127.0.0.1");
+  EXPECT_NEAR(j["sensors"][0]["watts"].get<double>(), 150, 1e-9);
+  EXPECT_EQ(ptd["exchanges"][0]["reply"], "Hello, PTDaemon here!");
+  // The order MLPerf Power prescribes, and the analyzer's own ranges put back at the end.
+  const auto c = peer.commands();
+  const std::vector<std::string> expected{
+      "Go,1000,0,joulebench_ranging", "Stop", "RL", "SR,V,230.000000", "SR,A,0.724638",
+      "Go,1000,0,joulebench_testing"};
+  auto it = c.begin();
+  for (const auto& e : expected) {
+    it = std::find(it, c.end(), e);
+    ASSERT_NE(it, c.end()) << "no '" << e << "' in order";
+  }
+  ASSERT_GE(c.size(), 2u);
+  EXPECT_EQ(c[c.size() - 2], "SR,V,300.000000");
+  EXPECT_EQ(c.back(), "SR,A,5.000000");
+}
+
+TEST(PtdReplay, ASampleAboveOnePercentUncertaintyMakesTheResultInvalid) {
+  testing::PtdReplay peer;
+  if (!peer.skip().empty()) GTEST_SKIP() << peer.skip();
+  peer.set("uncertainty", 0.015);
+  const auto r = testing::run_cli("measure --meter " + peer.url() + " --idle 0 --json -- sleep 1.3");
+  const auto j = json_of(r.output);
+  EXPECT_FALSE(j["ptd"]["valid"].get<bool>());
+  EXPECT_NE(j["ptd"]["invalid_reason"].get<std::string>().find("1% uncertainty"), std::string::npos);
+  EXPECT_GE(j["ptd"]["testing"]["samples_above_uncertainty_limit"].get<int>(), 1);
+  // Each such reading is a gap in the meter's series, with the reason.
+  EXPECT_NE(j["sensors"][0].dump().find("above the 1% MLPerf Power allows"), std::string::npos)
+      << j["sensors"][0];
+}
+
+TEST(PtdReplay, NoDaemonAndAPeerThatIsNotOneAreClearErrors) {
+  std::vector<Probe> probes;
+  const std::string none = error_of([&] {
+    (void)open_meter("ptd://127.0.0.1:" + std::to_string(testing::free_port()), fast_options(), probes);
+  });
+  EXPECT_NE(none.find("cannot connect"), std::string::npos) << none;
+  testing::RefusingPeer http;  // an HTTP server: its answer to "Hello" is no PTDaemon's
+  const std::string other = error_of(
+      [&] { (void)open_meter("ptd://127.0.0.1:" + std::to_string(http.port()), fast_options(), probes); });
+  EXPECT_NE(other.find("not a SPEC PTDaemon"), std::string::npos) << other;
+  // Replies as PTDaemon writes them.
+  EXPECT_EQ(parse_ptd_ranges("Ranges,0,5.000000,1,-1.0").amps, "5.000000");
+  EXPECT_EQ(parse_ptd_ranges("Ranges,0,5.000000,1,-1.0").volts, "Auto");
+  EXPECT_EQ(parse_ptd_uncertainty("Uncertainty,1.5%"), 0.015);
+  EXPECT_EQ(parse_ptd_uncertainty("Error: Can't evaluate uncertainty of this sample!"), std::nullopt);
+  const auto s = parse_ptd_sample(
+      "Time,12-23-2020 10:26:09.769,Watts,32.810000,Volts,228.980000,Amps,0.275620,PF,0.519900,Mark,ranging");
+  EXPECT_EQ(s.watts, 32.81);
+  EXPECT_EQ(s.mark, "ranging");
+  EXPECT_NE(
+      error_of([] { (void)parse_ptd_sample("Time,x,Watts,nan?,Volts,1,Amps,1,PF,1,Mark,m"); }).find("Watts"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -23,6 +23,9 @@ struct PolledValue {
   bool ok = false;
   double value = 0;
   std::string error;
+  /// The device answered but its value is not usable (e.g. above an uncertainty limit): a gap
+  /// like any error, yet the meter itself works, so opening it does not fail.
+  bool flagged = false;
 };
 
 struct PolledSensorSpec {

@@ -1,5 +1,5 @@
-// Power meters outside the CPU, named by URL: a server's BMC over Redfish and a PDU over SNMP
-// (IPMI DCMI and SPEC's PTDaemon are named, not built yet). A meter polls its device on its own thread, so a
+// Power meters outside the CPU, named by URL: a server's BMC over Redfish or IPMI, a PDU over SNMP
+// and an AC analyzer behind SPEC's PTDaemon. A meter polls its device on its own thread, so a
 // slow or stalled device never holds up the sampler: the sampler reads the latest value, stamped when the
 // device took it, and a value older than the stall limit is a gap with its reason.
 #pragma once

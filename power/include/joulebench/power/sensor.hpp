@@ -16,6 +16,8 @@
 
 namespace joulebench::power {
 
+class PtdAnalyzer;
+
 enum class Provenance { measured, estimated };
 std::string_view to_string(Provenance p);
 /// Where a sensor of this kind (measured/estimated) and domain measures, when it says no more.
@@ -203,6 +205,8 @@ struct SensorSet {
   std::vector<Probe> primary_unreadable;
   /// The estimated model (coefficient row or calibration), also for estimators built later.
   PowerModel estimated_model;
+  /// With a SPEC PTDaemon meter: its analyzer, for the MLPerf Power workflow (ptd.hpp).
+  std::shared_ptr<PtdAnalyzer> ptd;
 };
 
 struct DiscoveryOptions {
