@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* kForms =
     "redfish://HOST[:PORT]/redfish/v1/Chassis/ID, redfish+http://HOST[:PORT]/redfish/v1/Chassis/ID, "
-    "snmp://COMMUNITY@HOST[:PORT][/outlet/N], ipmi://USER@HOST[:PORT] or ptd://HOST[:PORT]";
+    "snmp://COMMUNITY@HOST[:PORT][/outlet/N|NAME], ipmi://USER@HOST[:PORT] or ptd://HOST[:PORT]";
 
 int default_port(const std::string& scheme) {
   if (scheme == "redfish") return 443;
@@ -64,11 +64,11 @@ MeterUrl parse_meter_url(const std::string& url) {
     if (u.path.rfind("/redfish/v1/Chassis/", 0) != 0 || u.path.size() <= 20)
       throw bad("a Redfish meter names its chassis, /redfish/v1/Chassis/ID");
     while (u.path.size() > 1 && u.path.back() == '/') u.path.pop_back();
-  } else if (u.scheme == "snmp" && std::regex_match(u.path, std::regex("/outlet/[1-9][0-9]{0,3}"))) {
-    // one outlet of the PDU: the server plugged into it
+  } else if (u.scheme == "snmp" && std::regex_match(u.path, std::regex("/outlet/([1-9][0-9]{0,3}|[A-Za-z0-9._~-]+)"))) {
+    // one outlet of the PDU, by number or by the name the PDU gives it: the server plugged into it
   } else if (!u.path.empty() && u.path != "/") {
     throw bad("a " + u.scheme + " meter takes no path" +
-              (u.scheme == "snmp" ? std::string(" but /outlet/N") : std::string()));
+              (u.scheme == "snmp" ? std::string(" but /outlet/N or /outlet/NAME") : std::string()));
   }
   if (u.scheme == "snmp" && u.user.empty())
     throw bad("an SNMP meter needs its community, snmp://COMMUNITY@HOST");

@@ -5,6 +5,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <algorithm>
 #include <cmath>
 #include <mutex>
 #include <stdexcept>
@@ -97,7 +98,52 @@ std::vector<std::optional<long long>> SnmpClient::get(const std::vector<std::str
   return out;
 }
 
+std::vector<std::pair<long, std::string>> SnmpClient::walk(const std::string& column) {
+  const auto root = parse_oid(column);
+  std::vector<oid> at = root;
+  std::vector<std::pair<long, std::string>> rows;
+  for (std::size_t guard = 0; guard < 4096; ++guard) {
+    netsnmp_pdu* pdu = snmp_pdu_create(SNMP_MSG_GETNEXT);
+    snmp_add_null_var(pdu, at.data(), at.size());
+    netsnmp_pdu* response = nullptr;
+    const int status = snmp_sess_synch_response(session_, pdu, &response);
+    if (status != STAT_SUCCESS || response == nullptr) {
+      if (response != nullptr) snmp_free_pdu(response);
+      throw std::runtime_error(where_ + ": no answer walking " + column);
+    }
+    const netsnmp_variable_list* v = response->variables;
+    const bool inside = response->errstat == SNMP_ERR_NOERROR && v != nullptr && v->name_length > root.size() &&
+                        std::equal(root.begin(), root.end(), v->name) && v->type != SNMP_ENDOFMIBVIEW;
+    if (inside) {
+      at.assign(v->name, v->name + v->name_length);
+      std::string text;
+      if (v->type == ASN_OCTET_STR && v->val.string != nullptr)
+        text.assign(reinterpret_cast<const char*>(v->val.string), v->val_len);
+      else if (v->val.integer != nullptr)
+        text = std::to_string(*v->val.integer);
+      rows.emplace_back(static_cast<long>(at.back()), text);
+    }
+    snmp_free_pdu(response);
+    if (!inside) break;
+  }
+  return rows;
+}
+
 namespace {
+
+constexpr const char* kRaritanOutletName = "1.3.6.1.4.1.13742.6.3.5.3.1.3.1";
+
+// An outlet named in the URL: its number, from the PDU's outlet names (PDU2-MIB outletName).
+int outlet_by_name(SnmpClient& c, const MeterUrl& url, const std::string& name) {
+  std::string names;
+  for (const auto& [index, label] : c.walk(kRaritanOutletName)) {
+    if (label == name) return static_cast<int>(index);
+    if (!label.empty()) names += (names.empty() ? "" : ", ") + label;
+  }
+  throw std::runtime_error(url.str() + ": no outlet is named '" + name + "' (PDU2-MIB outletName); " +
+                           (names.empty() ? std::string("the PDU names none, so give its number, /outlet/N")
+                                          : "the named ones are " + names));
+}
 
 struct PduReading {
   std::string value_oid, digits_oid, what;
@@ -125,17 +171,24 @@ PduReading find_pdu_power(SnmpClient& c, const MeterUrl& url, std::optional<int>
 
 std::vector<std::unique_ptr<Sensor>> open_snmp_meter(const MeterUrl& url, const MeterOptions& options,
                                                      std::vector<Probe>& probes) {
-  std::optional<int> outlet;
-  if (url.path.rfind("/outlet/", 0) == 0) outlet = std::stoi(url.path.substr(8));
   // The client that found the reading polls it.
   auto client = std::make_shared<SnmpClient>(url, options);
+  std::optional<int> outlet;
+  std::string outlet_name;
+  if (url.path.rfind("/outlet/", 0) == 0) {
+    const std::string which = url.path.substr(8);
+    const bool number = std::all_of(which.begin(), which.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    outlet = number ? std::stoi(which) : outlet_by_name(*client, url, which);
+    if (!number) outlet_name = which;
+  }
   const PduReading reading = find_pdu_power(*client, url, outlet);
   PolledSensorSpec spec;
   spec.name = "snmp:" + url.host + (outlet ? "/outlet" + std::to_string(*outlet) : std::string("/inlet1"));
   spec.domain = outlet ? "outlet" : "pdu";
   // An outlet feeds one server's supply; an inlet is the whole PDU, every server on it.
   spec.location = "wall";
-  spec.path = url.origin() + " " + reading.value_oid + " (" + reading.what + ")";
+  spec.path = url.origin() + " " + reading.value_oid + " (" + reading.what +
+              (outlet_name.empty() ? std::string() : ", named " + outlet_name) + ")";
   spec.interval =
       std::chrono::microseconds(static_cast<long long>(options.poll_interval_s.value_or(1.0) * 1e6));
   spec.stall_s = options.stall_s;

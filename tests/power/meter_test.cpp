@@ -361,6 +361,15 @@ TEST(SnmpMeter, RaritanInletAndOutletPowerEqualWhatSnmpgetPrints) {
     (void)open_meter("snmp://nobody@127.0.0.1:" + std::to_string(sim.port()), fast_options(), probes);
   });
   EXPECT_NE(wrong.find("no answer (timeout)"), std::string::npos) << wrong;
+  // By the name the PDU gives the outlet (PDU2-MIB outletName, as snmpget prints it): the same one.
+  EXPECT_EQ(sim.get("1.3.6.1.4.1.13742.6.3.5.3.1.3.1.3"), "\"OUTLET3\"");
+  auto named = open_meter(url + "/outlet/OUTLET3", fast_options(), probes);
+  EXPECT_EQ(named[0]->name(), "snmp:127.0.0.1/outlet3");
+  EXPECT_DOUBLE_EQ(named[0]->read().value, outlet[0]->read().value);
+  EXPECT_NE(named[0]->path().find("named OUTLET3"), std::string::npos) << named[0]->path();
+  const std::string unnamed = error_of([&] { (void)open_meter(url + "/outlet/web01", fast_options(), probes); });
+  EXPECT_NE(unnamed.find("no outlet is named 'web01'"), std::string::npos) << unnamed;
+  EXPECT_NE(unnamed.find("OUTLET12"), std::string::npos) << unnamed;
   const std::string missing = error_of([&] { (void)open_meter(url + "/outlet/99", fast_options(), probes); });
   EXPECT_NE(missing.find("no PDU power reading"), std::string::npos) << missing;
   // The community is a shared secret: in no name, path or message.

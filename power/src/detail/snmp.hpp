@@ -1,4 +1,5 @@
-// SNMP (v2c) PDUs as meters: the PDU's inlet power, or one outlet's (snmp://COMMUNITY@HOST/outlet/N).
+// SNMP (v2c) PDUs as meters: the PDU's inlet power, or one outlet's, by number or by the name the
+// PDU gives it (snmp://COMMUNITY@HOST/outlet/N or /outlet/NAME).
 #pragma once
 
 #include <memory>
@@ -19,6 +20,9 @@ class SnmpClient {
   SnmpClient& operator=(const SnmpClient&) = delete;
   /// Numeric values of `oids` (dotted, no leading dot), nullopt where the agent has none.
   std::vector<std::optional<long long>> get(const std::vector<std::string>& oids);
+  /// Every row of table column `column` (GETNEXT until the column ends): the last sub-identifier
+  /// (the row index) and the value as text.
+  std::vector<std::pair<long, std::string>> walk(const std::string& column);
 
  private:
   std::string where_;
