@@ -31,6 +31,7 @@ json probe_json(const power::Probe& p) {
     j["location"] = p.location;
     j["averaging_window_s"] = p.averaging_window_s ? json(*p.averaging_window_s) : json();
     j["resolution"] = p.resolution ? json(*p.resolution) : json();
+    j["device_time_offset_s"] = p.device_time_offset_s ? json(*p.device_time_offset_s) : json();
   }
   if (p.model) j["estimate"] = suite::estimate_json(*p.model);
   if (p.role == "actuator") {

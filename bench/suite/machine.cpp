@@ -112,6 +112,7 @@ json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors) {
          {"location", s->location()},
          {"averaging_window_s", s->averaging_window_s() ? json(*s->averaging_window_s()) : json()},
          {"resolution", s->resolution() ? json(*s->resolution()) : json()},
+         {"device_time_offset_s", s->device_time_offset_s() ? json(*s->device_time_offset_s()) : json()},
          {"primary", primary}});
     if (const power::PowerModel* model = s->model()) sources.back()["estimate"] = estimate_json(*model);
   }

@@ -295,6 +295,7 @@ PolledValue read_dcmi(IpmiClient& c) {
     } else {
       v.ok = true;
       v.value = d.current_w;
+      v.device_time_s = d.bmc_time;
     }
   } catch (const std::exception& e) {
     v.error = e.what();

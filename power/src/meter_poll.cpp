@@ -38,6 +38,10 @@ void PolledSensor::loop(const std::stop_token& stop) {
 
 void PolledSensor::take(const PolledValue& v, clock::time_point at) {
   std::lock_guard lock(mutex_);
+  if (v.device_time_s)
+    device_offset_s_ =
+        *v.device_time_s -
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (!v.ok) {
     error_ = v.error;
     return;
@@ -69,6 +73,11 @@ void PolledSensor::take(const PolledValue& v, clock::time_point at) {
   error_.clear();
 }
 
+std::optional<double> PolledSensor::device_time_offset_s() const {
+  std::lock_guard lock(mutex_);
+  return device_offset_s_;
+}
+
 SensorReading PolledSensor::read() {
   std::lock_guard lock(mutex_);
   if (!have_) return {false, 0, error_.empty() ? "no reading yet from " + spec_.path : error_, std::nullopt};
@@ -94,6 +103,7 @@ std::unique_ptr<Sensor> PolledSensor::open(PolledSensorSpec spec, std::function<
   p.location = s.location;
   p.averaging_window_s = s.window_s;
   p.resolution = s.resolution;
+  p.device_time_offset_s = sensor->device_time_offset_s();
   p.available = true;
   probes.push_back(p);
   return sensor;

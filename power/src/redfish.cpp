@@ -2,6 +2,8 @@
 #include "detail/redfish.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <regex>
 #include <stdexcept>
 
@@ -104,6 +106,33 @@ PowerSource find_power(RedfishClient& c, const std::string& chassis, const json&
                            "power supplies (GET /redfish/v1/Chassis lists them)");
 }
 
+// An ISO 8601 date-time as Redfish writes it (2019-08-13T04:14:33+06:00, fractions and Z
+// allowed) in Unix seconds; none when it is not one.
+std::optional<double> iso8601_s(const std::string& text) {
+  std::tm tm{};
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  double seconds = static_cast<double>(::timegm(&tm));
+  std::size_t i = static_cast<std::size_t>(consumed);
+  if (i < text.size() && text[i] == '.') {
+    const std::size_t end = text.find_first_not_of("0123456789", i + 1);
+    seconds += std::stod("0" + text.substr(i, end - i));
+    i = end == std::string::npos ? text.size() : end;
+  }
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    int hours = 0, minutes = 0;
+    if (std::sscanf(text.c_str() + i + 1, "%2d:%2d", &hours, &minutes) != 2) return std::nullopt;
+    seconds -= (text[i] == '+' ? 1 : -1) * (hours * 3600.0 + minutes * 60.0);
+  } else if (i >= text.size() || text[i] != 'Z') {
+    return std::nullopt;
+  }
+  return seconds;
+}
+
 PolledValue poll_reading(RedfishClient& c, const std::string& resource, const std::string& pointer,
                          double scale) {
   PolledValue v;
@@ -117,6 +146,11 @@ PolledValue poll_reading(RedfishClient& c, const std::string& resource, const st
     }
     v.ok = true;
     v.value = r.get<double>() * scale;
+    // The Sensor's own stamp of its reading, beside it (Reading -> ReadingTime).
+    if (pointer.ends_with("/Reading")) {
+      const json& t = at_pointer(doc, pointer + "Time");
+      if (t.is_string()) v.device_time_s = iso8601_s(t.get<std::string>());
+    }
   } catch (const std::exception& e) {
     v.error = e.what();
   }

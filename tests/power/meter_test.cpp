@@ -130,6 +130,13 @@ TEST(RedfishMeter, ReadsTheChassisPowerSensorAndFollowsAPatchedTrace) {
   const auto r = s.read();
   ASSERT_TRUE(r.at);
   EXPECT_LE(*r.at, std::chrono::steady_clock::now());
+  // The Sensor's own ReadingTime is disclosed against this machine's clock: the mockup's says
+  // 2019-08-13T04:14:33+06:00 (1565648073 s), so the offset is that minus now.
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  ASSERT_TRUE(s.device_time_offset_s());
+  EXPECT_NEAR(*s.device_time_offset_s(), 1565648073.0 - now, 30);
+  mock.patch("/redfish/v1/Chassis/1U/Sensors/TotalPower", {{"ReadingTime", "2030-01-01T00:00:00.5Z"}});
+  EXPECT_TRUE(eventually([&] { return std::abs(*s.device_time_offset_s() - (1893456000.5 - now)) < 30; }));
 }
 
 // A trace played through the mockup: 200 W, then 400 W. The sampler integrates the meter's own

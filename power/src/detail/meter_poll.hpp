@@ -26,6 +26,8 @@ struct PolledValue {
   /// The device answered but its value is not usable (e.g. above an uncertainty limit): a gap
   /// like any error, yet the meter itself works, so opening it does not fail.
   bool flagged = false;
+  /// When the device says it took the value (Unix seconds), where it says.
+  std::optional<double> device_time_s;
 };
 
 struct PolledSensorSpec {
@@ -54,6 +56,7 @@ class PolledSensor final : public Sensor {
   [[nodiscard]] std::optional<double> averaging_window_s() const override { return spec_.window_s; }
   [[nodiscard]] std::optional<double> resolution() const override { return spec_.resolution; }
   [[nodiscard]] bool stamps_its_readings() const override { return true; }
+  [[nodiscard]] std::optional<double> device_time_offset_s() const override;
   SensorReading read() override;
 
   [[nodiscard]] const PolledValue& first_poll() const { return first_; }
@@ -76,6 +79,7 @@ class PolledSensor final : public Sensor {
   double value_ = 0;
   std::chrono::steady_clock::time_point at_{}, good_at_{};
   std::string error_;
+  std::optional<double> device_offset_s_;
   // A counter that went backwards: the readings are rejected; three in a row are a restart.
   double raw_last_ = 0, offset_ = 0;
   int backwards_ = 0;

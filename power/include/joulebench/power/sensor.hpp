@@ -86,6 +86,10 @@ class Sensor {
   [[nodiscard]] virtual bool stamps_its_readings() const { return false; }
   /// The smallest step of its readings, in its unit (W or J), where the source states it.
   [[nodiscard]] virtual std::optional<double> resolution() const { return std::nullopt; }
+  /// For a device that stamps its readings (a Redfish Sensor's ReadingTime, DCMI's timestamp):
+  /// its stamp of the latest reading minus this machine's clock when it was polled, in seconds
+  /// (the reading's age plus the device clock's offset); none where the device gives no stamp.
+  [[nodiscard]] virtual std::optional<double> device_time_offset_s() const { return std::nullopt; }
   virtual SensorReading read() = 0;
 };
 
@@ -128,6 +132,7 @@ struct Probe {
   std::optional<PowerModel> model;        ///< estimated sensors: the model and its basis
   std::string location;                   ///< sensors: wall, psu, board, package, model, unknown
   std::optional<double> averaging_window_s, resolution;  ///< sensors, where the source states them
+  std::optional<double> device_time_offset_s;            ///< sensors that stamp their readings
 
   static Probe sensor(std::string name, std::string kind, std::string domain, std::string path,
                       double interval_s) {
