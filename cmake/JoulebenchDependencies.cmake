@@ -37,13 +37,21 @@ joulebench_require(JOULEBENCH_LIBBZ2 "libbz2 (CBC links it)" libbz2-dev)
 find_package(CURL QUIET)
 joulebench_require(CURL_FOUND "libcurl" libcurl4-openssl-dev)
 
-# SNMP PDUs (--meter snmp://...): net-snmp's library.
-pkg_check_modules(NETSNMP QUIET IMPORTED_TARGET netsnmp)
-joulebench_require(NETSNMP_FOUND "net-snmp" libsnmp-dev)
+# SNMP PDUs (--meter snmp://...): net-snmp's library. Optional only for a cross build, where
+# libsnmp-dev of the target cannot be installed beside the host's (it is not Multi-Arch: same).
+option(JOULEBENCH_WITH_SNMP "SNMP PDU meters (net-snmp)" ON)
+if(JOULEBENCH_WITH_SNMP)
+  pkg_check_modules(NETSNMP QUIET IMPORTED_TARGET netsnmp)
+  joulebench_require(NETSNMP_FOUND "net-snmp" libsnmp-dev)
+endif()
 
 # IPMI BMCs (--meter ipmi://...): freeipmi's library for the RMCP+ session and SDR records.
-pkg_check_modules(FREEIPMI QUIET IMPORTED_TARGET libfreeipmi)
-joulebench_require(FREEIPMI_FOUND "libfreeipmi" libfreeipmi-dev)
+# Optional for the same reason as SNMP.
+option(JOULEBENCH_WITH_IPMI "IPMI BMC meters (freeipmi)" ON)
+if(JOULEBENCH_WITH_IPMI)
+  pkg_check_modules(FREEIPMI QUIET IMPORTED_TARGET libfreeipmi)
+  joulebench_require(FREEIPMI_FOUND "libfreeipmi" libfreeipmi-dev)
+endif()
 
 find_package(Threads REQUIRED)
 

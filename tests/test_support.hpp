@@ -33,10 +33,12 @@ inline CommandResult run_shell(const std::string& line) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+#ifdef JOULEBENCH_BINARY
 /// Runs `joulebench ARGS` through the shell, capturing both streams.
 inline CommandResult run_cli(const std::string& args) {
   return run_shell(std::string(JOULEBENCH_BINARY) + " " + args);
 }
+#endif
 
 constexpr const char* kGenesisHex =
     "0100000000000000000000000000000000000000000000000000000000000000000000003ba3edfd7a7b12b27a"

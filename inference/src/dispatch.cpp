@@ -19,6 +19,10 @@ bool always() { return true; }
 [[maybe_unused]] bool has_avx512_vnni() { return cpu_features().avx512_core() && cpu_features().avx512_vnni; }
 [[maybe_unused]] bool has_avx2() { return cpu_features().avx2 && cpu_features().fma; }
 [[maybe_unused]] bool has_avx_vnni() { return cpu_features().avx2 && cpu_features().avx_vnni; }
+[[maybe_unused]] bool has_neon() { return cpu_features().asimd; }
+[[maybe_unused]] bool has_arm_bf16() { return cpu_features().arm_bf16; }
+[[maybe_unused]] bool has_arm_dotprod() { return cpu_features().asimd_dotprod; }
+[[maybe_unused]] bool has_i8mm() { return cpu_features().i8mm; }
 
 constexpr GemmKernelInfo kKernels[] = {
 #if JOULEBENCH_BUILT_AVX512
@@ -28,6 +32,9 @@ constexpr GemmKernelInfo kKernels[] = {
 #if JOULEBENCH_BUILT_AVX2
     {"gemm_f32_avx2_6x16", "avx2", DType::fp32, 6, 16, 1, "avx2+fma", has_avx2, detail::gemm_f32_avx2_6x16,
      127},
+#endif
+#if JOULEBENCH_BUILT_NEON
+    {"gemm_f32_neon_8x12", "neon", DType::fp32, 8, 12, 1, "asimd", has_neon, detail::gemm_f32_neon_8x12, 127},
 #endif
     {"gemm_f32_portable_4x16", "portable", DType::fp32, 4, 16, 1, "", always, detail::gemm_f32_portable_4x16,
      127},
@@ -42,6 +49,15 @@ constexpr GemmKernelInfo kKernels[] = {
 #endif
 #if JOULEBENCH_BUILT_AVX2
     {"gemm_bf16_avx2_4x16", "avx2", DType::bf16, 4, 16, 2, "avx2+fma", has_avx2, detail::gemm_bf16_avx2_4x16,
+     127},
+#endif
+#if JOULEBENCH_BUILT_ARM_BF16
+    {"gemm_bf16_armbf16_8x12", "arm-bf16", DType::bf16, 8, 12, 2, "bf16", has_arm_bf16,
+     detail::gemm_bf16_armbf16_8x12, 127},
+#endif
+#if JOULEBENCH_BUILT_NEON
+    // bf16 storage, fp32 math: aarch64 without the BF16 extension.
+    {"gemm_bf16_neon_6x12", "neon", DType::bf16, 6, 12, 2, "asimd", has_neon, detail::gemm_bf16_neon_6x12,
      127},
 #endif
     {"gemm_bf16_portable_4x16", "portable", DType::bf16, 4, 16, 2, "", always,
@@ -61,6 +77,13 @@ constexpr GemmKernelInfo kKernels[] = {
 #endif
 #if JOULEBENCH_BUILT_AVX2
     {"gemm_s8_avx2_4x16", "avx2", DType::int8, 4, 16, 4, "avx2", has_avx2, detail::gemm_s8_avx2_4x16, 63},
+#endif
+#if JOULEBENCH_BUILT_ARM_I8MM
+    {"gemm_s8_usdot_8x12", "i8mm", DType::int8, 8, 12, 4, "i8mm", has_i8mm, detail::gemm_s8_usdot_8x12, 127},
+#endif
+#if JOULEBENCH_BUILT_ARM_DOTPROD
+    {"gemm_s8_sdot_8x12", "dotprod", DType::int8, 8, 12, 4, "asimddp", has_arm_dotprod,
+     detail::gemm_s8_sdot_8x12, 127},
 #endif
     {"gemm_s8_portable_4x16", "portable", DType::int8, 4, 16, 4, "", always, detail::gemm_s8_portable_4x16,
      127},

@@ -19,6 +19,8 @@ bool always() { return true; }
 [[maybe_unused]] bool has_sha() { return cpu_features().sha; }
 [[maybe_unused]] bool has_avx2() { return cpu_features().avx2; }
 [[maybe_unused]] bool has_avx512() { return cpu_features().avx512f && cpu_features().avx512bw; }
+[[maybe_unused]] bool has_arm_sha2() { return cpu_features().arm_sha2; }
+[[maybe_unused]] bool has_neon() { return cpu_features().asimd; }
 
 // The default is not this order but a measurement at start-up (measured_kernel_choice): which
 // kernel is fastest depends on the core and on what shares it. Listed widest first.
@@ -37,6 +39,16 @@ constexpr KernelInfo kKernels[] = {
     {"shani-2x", "SHA-NI, 2 interleaved nonces, round 3 pre-hashed", "sha", 2, detail::scan_shani_2x, has_sha,
      detail::scan_shani_2x_rolled},
 
+#endif
+#if JOULEBENCH_BUILT_ARM_SHA2
+    {"arm-sha2-2x", "Armv8 SHA2 instructions, 2 interleaved nonces, rounds 0-3 pre-hashed", "sha2", 2,
+     detail::scan_arm_sha2_2x, has_arm_sha2, detail::scan_arm_sha2_2x_rolled},
+    {"arm-sha2", "Armv8 SHA2 instructions, one nonce, rounds 0-3 pre-hashed", "sha2", 1,
+     detail::scan_arm_sha2, has_arm_sha2, detail::scan_arm_sha2_rolled},
+#endif
+#if JOULEBENCH_BUILT_NEON
+    {"neon", "Advanced SIMD, 4 nonces per register", "asimd", 4, detail::scan_neon, has_neon,
+     detail::scan_neon_rolled},
 #endif
 #if JOULEBENCH_BUILT_AVX2
     {"avx2", "AVX2, 8 nonces per register", "avx2", 8, detail::scan_avx2, has_avx2, detail::scan_avx2_rolled},

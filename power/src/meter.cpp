@@ -10,10 +10,14 @@
 #include <regex>
 #include <stdexcept>
 
-#include "detail/ipmi.hpp"
 #include "detail/ptd.hpp"
 #include "detail/redfish.hpp"
+#if JOULEBENCH_WITH_IPMI
+#include "detail/ipmi.hpp"
+#endif
+#if JOULEBENCH_WITH_SNMP
 #include "detail/snmp.hpp"
+#endif
 
 namespace joulebench::power {
 namespace {
@@ -64,7 +68,8 @@ MeterUrl parse_meter_url(const std::string& url) {
     if (u.path.rfind("/redfish/v1/Chassis/", 0) != 0 || u.path.size() <= 20)
       throw bad("a Redfish meter names its chassis, /redfish/v1/Chassis/ID");
     while (u.path.size() > 1 && u.path.back() == '/') u.path.pop_back();
-  } else if (u.scheme == "snmp" && std::regex_match(u.path, std::regex("/outlet/([1-9][0-9]{0,3}|[A-Za-z0-9._~-]+)"))) {
+  } else if (u.scheme == "snmp" &&
+             std::regex_match(u.path, std::regex("/outlet/([1-9][0-9]{0,3}|[A-Za-z0-9._~-]+)"))) {
     // one outlet of the PDU, by number or by the name the PDU gives it: the server plugged into it
   } else if (!u.path.empty() && u.path != "/") {
     throw bad("a " + u.scheme + " meter takes no path" +
@@ -107,8 +112,25 @@ std::vector<std::unique_ptr<Sensor>> open_any(const std::string& url, const Mete
                                               std::vector<Probe>& probes, std::shared_ptr<PtdAnalyzer>& ptd) {
   const MeterUrl u = parse_meter_url(url);
   if (u.scheme.rfind("redfish", 0) == 0) return detail::open_redfish_meter(u, options, probes);
-  if (u.scheme == "snmp") return detail::open_snmp_meter(u, options, probes);
-  if (u.scheme == "ipmi") return detail::open_ipmi_meter(u, options, probes);
+  if (u.scheme == "snmp") {
+#if JOULEBENCH_WITH_SNMP
+    return detail::open_snmp_meter(u, options, probes);
+#else
+    throw std::invalid_argument("--meter '" + url +
+                                "': this build has no SNMP meters (configured with "
+                                "JOULEBENCH_WITH_SNMP=OFF, e.g. a cross build); rebuild with libsnmp-dev");
+#endif
+  }
+  if (u.scheme == "ipmi") {
+#if JOULEBENCH_WITH_IPMI
+    return detail::open_ipmi_meter(u, options, probes);
+#else
+    throw std::invalid_argument(
+        "--meter '" + url +
+        "': this build has no IPMI meters (configured with "
+        "JOULEBENCH_WITH_IPMI=OFF, e.g. a cross build); rebuild with libfreeipmi-dev");
+#endif
+  }
   return detail::open_ptd_meter(u, options, probes, ptd);
 }
 

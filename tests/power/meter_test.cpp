@@ -9,9 +9,11 @@
 #include <fstream>
 #include <thread>
 
+#if JOULEBENCH_WITH_IPMI
 #include <freeipmi/freeipmi.h>
 
 #include "joulebench/power/ipmi.hpp"
+#endif
 #include "joulebench/power/journal.hpp"
 #include "joulebench/power/meter.hpp"
 #include "joulebench/power/ptd.hpp"
@@ -132,7 +134,8 @@ TEST(RedfishMeter, ReadsTheChassisPowerSensorAndFollowsAPatchedTrace) {
   EXPECT_LE(*r.at, std::chrono::steady_clock::now());
   // The Sensor's own ReadingTime is disclosed against this machine's clock: the mockup's says
   // 2019-08-13T04:14:33+06:00 (1565648073 s), so the offset is that minus now.
-  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   ASSERT_TRUE(s.device_time_offset_s());
   EXPECT_NEAR(*s.device_time_offset_s(), 1565648073.0 - now, 30);
   mock.patch("/redfish/v1/Chassis/1U/Sensors/TotalPower", {{"ReadingTime", "2030-01-01T00:00:00.5Z"}});
@@ -344,6 +347,7 @@ TEST(RedfishLimit, SetReadBackAndRestoredIncludingFromTheJournal) {
 // The recorded walk of a real Raritan Dominion PX served by snmpsim: the inlet's and an outlet's
 // power equal what snmpget prints, scaled by the PDU's own decimal digits.
 TEST(SnmpMeter, RaritanInletAndOutletPowerEqualWhatSnmpgetPrints) {
+  if (!JOULEBENCH_WITH_SNMP) GTEST_SKIP() << "this build has no SNMP meters (JOULEBENCH_WITH_SNMP=OFF)";
   testing::SnmpSim sim;
   if (!sim.skip().empty()) GTEST_SKIP() << sim.skip();
   const std::string url = "snmp://raritan-pdu@127.0.0.1:" + std::to_string(sim.port());
@@ -374,7 +378,8 @@ TEST(SnmpMeter, RaritanInletAndOutletPowerEqualWhatSnmpgetPrints) {
   EXPECT_EQ(named[0]->name(), "snmp:127.0.0.1/outlet3");
   EXPECT_DOUBLE_EQ(named[0]->read().value, outlet[0]->read().value);
   EXPECT_NE(named[0]->path().find("named OUTLET3"), std::string::npos) << named[0]->path();
-  const std::string unnamed = error_of([&] { (void)open_meter(url + "/outlet/web01", fast_options(), probes); });
+  const std::string unnamed =
+      error_of([&] { (void)open_meter(url + "/outlet/web01", fast_options(), probes); });
   EXPECT_NE(unnamed.find("no outlet is named 'web01'"), std::string::npos) << unnamed;
   EXPECT_NE(unnamed.find("OUTLET12"), std::string::npos) << unnamed;
   const std::string missing = error_of([&] { (void)open_meter(url + "/outlet/99", fast_options(), probes); });
@@ -385,6 +390,7 @@ TEST(SnmpMeter, RaritanInletAndOutletPowerEqualWhatSnmpgetPrints) {
   EXPECT_EQ(parse_meter_url(url).str(), "snmp://127.0.0.1:" + std::to_string(sim.port()));
 }
 
+#if JOULEBENCH_WITH_IPMI
 MeterOptions ipmi_options(const std::string& user = testing::IpmiSim::kUser,
                           const std::string& password = testing::IpmiSim::kPassword) {
   MeterOptions o = fast_options();
@@ -483,6 +489,8 @@ TEST(IpmiMeter, DcmiPowerReadingDecodesAsFreeipmisTemplateDoes) {
   EXPECT_NE(error_of([&] { (void)decode_dcmi_power_reading(other); }).find("group extension"),
             std::string::npos);
 }
+
+#endif  // JOULEBENCH_WITH_IPMI
 
 // The PTDaemon tests run against a REPLAY (power/ptd_replay.py): PTDaemon's reply strings, not
 // PTDaemon, which is licensed and not here.

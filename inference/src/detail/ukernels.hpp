@@ -24,6 +24,19 @@ void gemm_s8_avx2_4x16(const UkernelArgs& p);
 #if JOULEBENCH_BUILT_AVXVNNI
 void gemm_s8_avxvnni_6x16(const UkernelArgs& p);
 #endif
+#if JOULEBENCH_BUILT_NEON
+void gemm_f32_neon_8x12(const UkernelArgs& p);
+void gemm_bf16_neon_6x12(const UkernelArgs& p);
+#endif
+#if JOULEBENCH_BUILT_ARM_BF16
+void gemm_bf16_armbf16_8x12(const UkernelArgs& p);
+#endif
+#if JOULEBENCH_BUILT_ARM_DOTPROD
+void gemm_s8_sdot_8x12(const UkernelArgs& p);
+#endif
+#if JOULEBENCH_BUILT_ARM_I8MM
+void gemm_s8_usdot_8x12(const UkernelArgs& p);
+#endif
 void gemm_f32_portable_4x16(const UkernelArgs& p);
 void gemm_bf16_portable_4x16(const UkernelArgs& p);
 void gemm_s8_portable_4x16(const UkernelArgs& p);

@@ -21,6 +21,20 @@ std::size_t scan_shani_2x_rolled(const ScanJob* jobs, int versions, std::uint32_
 std::size_t scan_shani_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
                               RolledCandidate* out);
 #endif
+#if JOULEBENCH_BUILT_ARM_SHA2
+std::size_t scan_arm_sha2(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_arm_sha2_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                                 RolledCandidate* out);
+std::size_t scan_arm_sha2_2x(const ScanJob& job, std::uint32_t first, std::uint64_t count,
+                             std::uint32_t* out);
+std::size_t scan_arm_sha2_2x_rolled(const ScanJob* jobs, int versions, std::uint32_t first,
+                                    std::uint64_t count, RolledCandidate* out);
+#endif
+#if JOULEBENCH_BUILT_NEON
+std::size_t scan_neon(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
+std::size_t scan_neon_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
+                             RolledCandidate* out);
+#endif
 #if JOULEBENCH_BUILT_AVX2
 std::size_t scan_avx2(const ScanJob& job, std::uint32_t first, std::uint64_t count, std::uint32_t* out);
 std::size_t scan_avx2_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,

@@ -1,4 +1,5 @@
-// CPU feature probe (CPUID and XGETBV) shared by every workload's kernel dispatch.
+// CPU feature probe shared by every workload's kernel dispatch: CPUID and XGETBV on x86-64, the
+// kernel's HWCAP words (getauxval) on aarch64.
 #pragma once
 
 #include <string>
@@ -21,14 +22,28 @@ struct CpuFeatures {
   bool avx512_bf16 = false;
   bool avx_vnni = false;
 
+  // aarch64 (from HWCAP/HWCAP2; all false on x86-64).
+  bool asimd = false;          ///< Advanced SIMD (NEON)
+  bool arm_sha2 = false;       ///< SHA-256 instructions (sha256h/h2/su0/su1)
+  bool asimd_dotprod = false;  ///< SDOT/UDOT (ASIMDDP)
+  bool sve = false;
+  bool arm_bf16 = false;         ///< BFMMLA/BFDOT (HWCAP2_BF16)
+  bool i8mm = false;             ///< SMMLA/UMMLA (HWCAP2_I8MM)
+  unsigned sve_vector_bits = 0;  ///< the SVE vector length this process runs with; 0 without SVE
+
   /// The kernels' usual AVX-512 baseline: F + BW + VL + DQ.
   [[nodiscard]] bool avx512_core() const { return avx512f && avx512bw && avx512vl && avx512dq; }
 };
 
+/// The aarch64 features two HWCAP words say (AT_HWCAP, AT_HWCAP2 as getauxval gives them), so a
+/// test can feed any combination; pure bit decoding, built on every architecture.
+CpuFeatures arm_features_from_hwcap(unsigned long hwcap, unsigned long hwcap2);
+
 /// Probes this CPU once (cached); cheap after the first call.
 const CpuFeatures& cpu_features();
 
-/// The CPU's marketing name from CPUID (e.g. "AMD EPYC 9R45"), trimmed.
+/// The CPU's name: from CPUID on x86-64 (e.g. "AMD EPYC 9R45"), from the MIDR's implementer and
+/// part on aarch64 (e.g. "Arm Neoverse-N1").
 std::string cpu_brand();
 
 }  // namespace joulebench::platform
