@@ -8,12 +8,14 @@
 #include <exception>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/help.hpp"
+#include "joulebench/platform/cpu_features.hpp"
 #include "joulebench/platform/suggest.hpp"
 #include "joulebench/platform/workload.hpp"
 #include "runtime/build_info.hpp"
@@ -77,6 +79,13 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
+  // Timings under an emulator describe the emulator: the commands that time say so first.
+  static const std::set<std::string> timing = {"run", "site", "mine", "kernels", "gemm", "infer", "measure"};
+  if (const auto& why = joulebench::platform::emulation(); why && timing.count(args[0]) != 0)
+    std::fprintf(stderr,
+                 "joulebench: warning: running under an emulator (%s): timings, hashes/s, inferences/s and "
+                 "energy per unit say nothing about this hardware; use the results for correctness only\n",
+                 why->c_str());
   install_interrupt_handlers();
   try {
     return it->second(std::vector<std::string>(args.begin() + 1, args.end()));

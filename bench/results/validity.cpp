@@ -147,6 +147,11 @@ json validity(const json& results, const ValidityLimits& limits) {
   c.add("full run", field(results, "quick") != true, "warning",
         field(results, "quick") == true ? "--quick: short windows below the method's minimum durations"
                                         : "full durations");
+  const json& emulated = field(field(results, "machine"), "emulated");
+  c.add("native execution", !emulated.is_string(), "invalid",
+        emulated.is_string() ? "EMULATED: " + emulated.get<std::string>() +
+                                   "; timings and energy per unit describe the emulator, not the hardware"
+                             : "no emulator detected");
   const bool measured = field(results, "energy_kind") == "measured";
   c.add("energy measured", measured, "warning",
         measured ? "from " + field(results, "energy_sensor").dump()

@@ -89,6 +89,7 @@ json disclosure(const power::SysfsRoot& root, const power::SensorSet& sensors) {
   const auto& topo = platform::topology();
   json machine{{"hostname", power::printable(host)},
                {"cpu", platform::cpu_brand()},
+               {"emulated", platform::emulation() ? json(*platform::emulation()) : json()},
                {"microcode", cpuinfo_field(root, "microcode")},
                {"kernel", std::string(u.sysname) + " " + u.release},
                {"governor", power::read_text(root("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"))

@@ -355,6 +355,11 @@ TEST(Validity, EachProblemGivesItsVerdict) {
   const std::vector<Case> cases = {
       {"a busy loop beside the run", [](json& r) { r["workloads"][0]["background"]["other_cores"] = 1.0; },
        "invalid", "sha256d: quiet machine"},
+      {"an emulator under the run",
+       [](json& r) {
+         r["machine"]["emulated"] = "an aarch64 binary on a CPU whose /proc/cpuinfo is x86-64's";
+       },
+       "invalid", "native execution"},
       {"a little background load", [](json& r) { r["idle"]["background"]["other_cores"] = 0.1; }, "warnings",
        "idle: quiet machine"},
       {"heavy VM steal", [](json& r) { r["idle"]["background"]["steal_pct"] = 15.0; }, "invalid",

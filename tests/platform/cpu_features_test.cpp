@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace joulebench::platform {
 namespace {
 
@@ -51,6 +53,27 @@ TEST(CpuFeatures, ThisMachinesReportIsCoherent) {
   if (f.avx512f) {
     EXPECT_TRUE(f.avx2) << "no x86 CPU has AVX-512 without AVX2";
   }
+#endif
+}
+
+TEST(Emulation, AForeignCpuinfoOrQemuCpuMeansEmulated) {
+  const std::string x86 =
+      "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\nflags\t: fpu sse2\n";
+  const std::string arm = "processor\t: 0\nBogoMIPS\t: 50.00\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n";
+  EXPECT_FALSE(emulation_from("x86_64", x86, false));
+  EXPECT_FALSE(emulation_from("aarch64", arm, false));
+  const auto qemu = emulation_from("aarch64", x86, false);
+  ASSERT_TRUE(qemu);
+  EXPECT_NE(qemu->find("qemu-user"), std::string::npos);
+  EXPECT_TRUE(emulation_from("x86_64", arm, false));
+  EXPECT_TRUE(emulation_from("aarch64", arm, true));  // qemu-user with an emulated /proc/cpuinfo
+#if defined(__aarch64__)
+  // These tests run under qemu-user on the x86-64 CI machines: that must be seen.
+  if (std::getenv("QEMU_CPU") != nullptr) {
+    EXPECT_TRUE(emulation());
+  }
+#else
+  EXPECT_FALSE(emulation()) << *emulation();
 #endif
 }
 

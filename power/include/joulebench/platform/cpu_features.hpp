@@ -2,6 +2,7 @@
 // kernel's HWCAP words (getauxval) on aarch64.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace joulebench::platform {
@@ -45,5 +46,15 @@ const CpuFeatures& cpu_features();
 /// The CPU's name: from CPUID on x86-64 (e.g. "AMD EPYC 9R45"), from the MIDR's implementer and
 /// part on aarch64 (e.g. "Arm Neoverse-N1").
 std::string cpu_brand();
+
+/// Why this process runs under an instruction-set emulator (e.g. qemu-user running an aarch64
+/// build on an x86-64 host), or nullopt when it runs natively: then its timings, and any energy
+/// per unit of work, describe the emulator, not the hardware. Probed once.
+const std::optional<std::string>& emulation();
+
+/// The decision behind emulation(), from what it reads: the architecture this binary was built
+/// for, /proc/cpuinfo's text and whether QEMU_CPU is set in the environment.
+std::optional<std::string> emulation_from(const std::string& binary_arch, const std::string& cpuinfo,
+                                          bool qemu_cpu_set);
 
 }  // namespace joulebench::platform
