@@ -82,6 +82,13 @@ json port_bounds_json(const KernelSpeeds& measured) {
 
 void print_port_bounds(const json& bounds) {
   const auto& cores = bounds["cores"];
+  if (bounds["kernels"].empty()) {
+    // The op counts and pipe tables are x86's (SHA-NI, AVX2, AVX-512): an aarch64 build has none.
+    std::printf(
+        "\nsha256d port bounds: none for this build's kernels (the pipe tables cover x86-64 cores "
+        "only; no Arm pipe figures are cited here)\n");
+    return;
+  }
   std::printf(
       "\nsha256d port bounds, cycles/hash (ops counted from each kernel's code; pipes per core below)\n");
   std::printf("%-12s %-8s %8s %8s %7s", "kernel", "versions", "vec ops", "rot+shf", "rnds2");

@@ -206,7 +206,8 @@ std::string hwmon_domain(const std::string& label) {
 // NVIDIA Grace the same driver names each meter in power<n>_oem_info ("Module Power Socket 0":
 // the whole module, "Grace"/"CPU Power Socket 0": the CPU, "SysIO Power Socket 0": its I/O);
 // PMBus power supplies label their input "pin" and outputs "pout<n>"; X-Gene's SoC meter
-// ("apm_xgene") reads the CPU and IO rails.
+// ("apm_xgene") reads the CPU and IO rails; Ampere Altra's driver ("altra_hwmon") counts energy
+// per core (energy<n>_input, one per core, labelled or not) and names a socket counter "socket".
 struct HwmonMeter {
   std::string domain, location;
 };
@@ -222,6 +223,7 @@ HwmonMeter classify_hwmon(const std::string& chip, const std::string& label, con
   if (l.rfind("pin", 0) == 0) return {"psu", "psu"};
   if (l.rfind("pout", 0) == 0) return {"board", "board"};
   if (chip == "apm_xgene") return {"package", "package"};
+  if (chip == "altra_hwmon" && hwmon_domain(label) != "socket") return {"core", "package"};
   const std::string d = hwmon_domain(label);
   return {d, location_of("measured", d)};
 }

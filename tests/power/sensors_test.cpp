@@ -218,6 +218,8 @@ TEST(Hwmon, WallPsuAndBoardMetersSayWhereAndOverWhatWindow) {
   tree.write("/sys/class/hwmon/hwmon3/name", "apm_xgene");
   tree.write("/sys/class/hwmon/hwmon3/power1_input", "23000000");
   tree.write("/sys/class/hwmon/hwmon3/power1_label", "CPU power");
+  tree.write("/sys/class/hwmon/hwmon3/power2_input", "4500000");  // X-Gene's IO rail, also on the SoC
+  tree.write("/sys/class/hwmon/hwmon3/power2_label", "IO power");
   std::vector<Probe> probes;
   auto sensors = hwmon_sensors(SysfsRoot(tree.root()), probes);
   std::map<std::string, const Sensor*> by_name;
@@ -240,6 +242,7 @@ TEST(Hwmon, WallPsuAndBoardMetersSayWhereAndOverWhatWindow) {
   expect("hwmon:dps920ab/pin", "psu", 512, std::nullopt);
   expect("hwmon:dps920ab/pout1", "board", 470, std::nullopt);
   expect("hwmon:apm_xgene/CPU power", "package", 23, std::nullopt);
+  expect("hwmon:apm_xgene/IO power", "package", 4.5, std::nullopt);
   // The 1 s average is stamped half its window back: it is integrated over the second it covers.
   const Sensor& wall = *by_name["hwmon:power_meter/power1-avg"];
   EXPECT_NEAR(std::chrono::duration<double>(wall.update_interval()).count(), 1.0, 1e-9);
@@ -402,6 +405,23 @@ TEST(PrimarySensors, HwmonPerCoreAndPerSocketCountersAreNeverSummedTogether) {
   const SensorSet set = discover_sensors({SysfsRoot(tree.root()), std::nullopt, false});
   EXPECT_EQ(names(set.primary), std::vector<std::string>{"hwmon:amd_energy/Esocket0"});  // before: all three
   EXPECT_NE(set.primary_rule.find("per-core counters excluded"), std::string::npos) << set.primary_rule;
+}
+
+// Ampere Altra (altra_hwmon): an energy counter per core, unlabelled: they are per-core
+// counters, summed and said to leave the uncore out, never mistaken for whole-chip counters.
+TEST(PrimarySensors, AltraPerCoreEnergyIsSummedAsPerCore) {
+  FakeTree tree;
+  const std::string dir = "/sys/class/hwmon/hwmon0";
+  tree.write(dir + "/name", "altra_hwmon");
+  for (int n = 1; n <= 4; ++n)
+    tree.write(dir + "/energy" + std::to_string(n) + "_input", std::to_string(1000 * n));
+  const SensorSet set = discover_sensors({SysfsRoot(tree.root()), std::nullopt, false});
+  EXPECT_EQ(set.primary.size(), 4u);
+  for (const auto* s : set.primary) {
+    EXPECT_EQ(s->domain(), "core") << s->name();
+    EXPECT_EQ(s->location(), "package") << s->name();
+  }
+  EXPECT_NE(set.primary_rule.find("per-core energy counters, summed"), std::string::npos) << set.primary_rule;
 }
 
 TEST(PrimarySensors, OnlyPerCoreCountersAreSummedAndSaySo) {
