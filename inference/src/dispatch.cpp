@@ -20,6 +20,7 @@ bool always() { return true; }
 [[maybe_unused]] bool has_avx2() { return cpu_features().avx2 && cpu_features().fma; }
 [[maybe_unused]] bool has_avx_vnni() { return cpu_features().avx2 && cpu_features().avx_vnni; }
 [[maybe_unused]] bool has_neon() { return cpu_features().asimd; }
+[[maybe_unused]] bool has_sve() { return cpu_features().sve; }
 [[maybe_unused]] bool has_arm_bf16() { return cpu_features().arm_bf16; }
 [[maybe_unused]] bool has_arm_dotprod() { return cpu_features().asimd_dotprod; }
 [[maybe_unused]] bool has_i8mm() { return cpu_features().i8mm; }
@@ -35,6 +36,10 @@ constexpr GemmKernelInfo kKernels[] = {
 #endif
 #if JOULEBENCH_BUILT_NEON
     {"gemm_f32_neon_8x12", "neon", DType::fp32, 8, 12, 1, "asimd", has_neon, detail::gemm_f32_neon_8x12, 127},
+#endif
+#if JOULEBENCH_BUILT_SVE
+    // Any vector length; after NEON because no SVE machine has timed it against NEON yet.
+    {"gemm_f32_sve_4x16", "sve", DType::fp32, 4, 16, 1, "sve", has_sve, detail::gemm_f32_sve_4x16, 127},
 #endif
     {"gemm_f32_portable_4x16", "portable", DType::fp32, 4, 16, 1, "", always, detail::gemm_f32_portable_4x16,
      127},

@@ -81,7 +81,7 @@ TEST(ArmDispatch, PicksWhatThisCpuModelHasAndRefusesWhatItLacks) {
       ++refused;
     }
   }
-  EXPECT_EQ(refused, (m->bf16 ? 0 : 1) + (m->i8mm ? 0 : 1) + (m->dotprod ? 0 : 1));
+  EXPECT_EQ(refused, (m->bf16 ? 0 : 1) + (m->i8mm ? 0 : 1) + (m->dotprod ? 0 : 1) + (m->sve ? 0 : 1));
 #endif
 }
 

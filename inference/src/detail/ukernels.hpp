@@ -28,6 +28,9 @@ void gemm_s8_avxvnni_6x16(const UkernelArgs& p);
 void gemm_f32_neon_8x12(const UkernelArgs& p);
 void gemm_bf16_neon_6x12(const UkernelArgs& p);
 #endif
+#if JOULEBENCH_BUILT_SVE
+void gemm_f32_sve_4x16(const UkernelArgs& p);
+#endif
 #if JOULEBENCH_BUILT_ARM_BF16
 void gemm_bf16_armbf16_8x12(const UkernelArgs& p);
 #endif
