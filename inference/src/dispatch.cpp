@@ -60,6 +60,10 @@ constexpr GemmKernelInfo kKernels[] = {
     {"gemm_bf16_armbf16_8x12", "arm-bf16", DType::bf16, 8, 12, 2, "bf16", has_arm_bf16,
      detail::gemm_bf16_armbf16_8x12, 127},
 #endif
+#if JOULEBENCH_BUILT_ARM_I8MM  // built with -march=armv8.6-a, which has BF16 too
+    {"gemm_bf16_bfmmla_8x12", "bfmmla", DType::bf16, 8, 12, 2, "bf16", has_arm_bf16,
+     detail::gemm_bf16_bfmmla_8x12, 127},
+#endif
 #if JOULEBENCH_BUILT_NEON
     // bf16 storage, fp32 math: aarch64 without the BF16 extension.
     {"gemm_bf16_neon_6x12", "neon", DType::bf16, 6, 12, 2, "asimd", has_neon, detail::gemm_bf16_neon_6x12,
@@ -85,6 +89,8 @@ constexpr GemmKernelInfo kKernels[] = {
 #endif
 #if JOULEBENCH_BUILT_ARM_I8MM
     {"gemm_s8_usdot_8x12", "i8mm", DType::int8, 8, 12, 4, "i8mm", has_i8mm, detail::gemm_s8_usdot_8x12, 127},
+    {"gemm_s8_usmmla_8x12", "usmmla", DType::int8, 8, 12, 4, "i8mm", has_i8mm, detail::gemm_s8_usmmla_8x12,
+     127},
 #endif
 #if JOULEBENCH_BUILT_ARM_DOTPROD
     {"gemm_s8_sdot_8x12", "dotprod", DType::int8, 8, 12, 4, "asimddp", has_arm_dotprod,

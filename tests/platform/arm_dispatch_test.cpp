@@ -81,7 +81,8 @@ TEST(ArmDispatch, PicksWhatThisCpuModelHasAndRefusesWhatItLacks) {
       ++refused;
     }
   }
-  EXPECT_EQ(refused, (m->bf16 ? 0 : 1) + (m->i8mm ? 0 : 1) + (m->dotprod ? 0 : 1) + (m->sve ? 0 : 1));
+  // BF16: BFDOT and BFMMLA; I8MM: USDOT and USMMLA.
+  EXPECT_EQ(refused, (m->bf16 ? 0 : 2) + (m->i8mm ? 0 : 2) + (m->dotprod ? 0 : 1) + (m->sve ? 0 : 1));
 #endif
 }
 

@@ -39,6 +39,8 @@ void gemm_s8_sdot_8x12(const UkernelArgs& p);
 #endif
 #if JOULEBENCH_BUILT_ARM_I8MM
 void gemm_s8_usdot_8x12(const UkernelArgs& p);
+void gemm_s8_usmmla_8x12(const UkernelArgs& p);
+void gemm_bf16_bfmmla_8x12(const UkernelArgs& p);
 #endif
 void gemm_f32_portable_4x16(const UkernelArgs& p);
 void gemm_bf16_portable_4x16(const UkernelArgs& p);
