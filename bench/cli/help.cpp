@@ -16,7 +16,8 @@ constexpr CommandHelp kCommands[] = {
   --step-to LIST          step depths in %, default 70,50,30,10 (quick 50,10)
   --out DIR               default joulebench-results; refuses earlier results unless --force
   --force                 move earlier results in DIR aside (DIR/previous-<UTC>/)
-  --allow-hw-caps         also sweep RAPL, cpufreq and NVML limits (restored however the run ends)
+  --allow-hw-caps         also sweep RAPL, cpufreq and NVML limits and a --meter's node limit
+                          (Redfish Controls/PowerLimit), restored however the run ends
   --sysfs-root DIR        read sensors/actuators under DIR instead of / (fake trees in tests)
   --calibration FILE      estimated-power model from `calibrate` (default: a generic model)
   --meter URL             a wall/PSU meter as the energy source: redfish://HOST/redfish/v1/Chassis/ID

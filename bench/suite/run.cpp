@@ -195,6 +195,16 @@ int run_suite(const RunOptions& options) {
     run.journal = std::make_unique<power::CapJournal>(power::CapJournal::default_path(o.root), o.root);
     std::vector<power::Probe> probes;
     run.hardware = power::hardware_actuators(o.root, *run.journal, probes, o.root.is_real());
+    if (o.meter) {
+      // The meter's own node limit (a Redfish chassis' Controls/PowerLimit): swept like RAPL,
+      // journalled and put back the same way. A meter without one is said, not fatal.
+      run.journal->set_meter_options(o.meter_options);
+      try {
+        run.hardware.push_back(power::open_meter_power_limit(*o.meter, o.meter_options, *run.journal));
+      } catch (const std::runtime_error& e) {
+        std::fprintf(stderr, "joulebench: warning: the meter's power limit is not swept: %s\n", e.what());
+      }
+    }
     if (options.actuators.empty()) {
       for (const auto& h : run.hardware) run.o.actuators.push_back(h->name());
     }

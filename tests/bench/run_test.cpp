@@ -244,11 +244,26 @@ TEST(RunQuick, AWallMeterOverRedfishGivesMeasuredWallJoulesPerUnit) {
   testing::CounterWriter package(tree, "/sys/class/powercap/intel-rapl:0/energy_uj", 500.0, 1e-6, 1000000000);
   const auto out = tree.root() / "out";
   const auto r = testing::run_cli(
-      "run --quick --no-progress --workloads sha256d --actuators duty --levels 100,50 "
-      "--step-to 50 --sysfs-root " +
+      "run --quick --no-progress --workloads sha256d --actuators duty,redfish:127.0.0.1/1U/limit "
+      "--allow-hw-caps --levels 100,40 --step-to 40 --sysfs-root " +
       tree.root().string() + " --meter " + mock.chassis_url() + " --out " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const json j = load_results(out);
+  // The chassis limit was swept (40% of its AllowableMax written and read back) and put back.
+  const std::string limit_name = "redfish:127.0.0.1/1U/limit";
+  std::vector<double> settings;
+  std::vector<json> in_force;
+  for (const auto& pt : j["workloads"][0]["curve"]) {
+    if (pt["actuator"] != limit_name) continue;
+    settings.push_back(pt["setting"].get<double>());
+    in_force.push_back(pt["cap"]["in_force"]);
+  }
+  const json limit = mock.get("/redfish/v1/Chassis/1U/Controls/PowerLimit");
+  ASSERT_EQ(settings.size(), 2u) << j["workloads"][0]["curve"].dump(1);
+  EXPECT_DOUBLE_EQ(settings[1], 0.4 * limit["AllowableMax"].get<double>());
+  ASSERT_TRUE(in_force[1].is_number()) << in_force[1];
+  EXPECT_DOUBLE_EQ(in_force[1].get<double>(), settings[1]);  // read back from the mockup while swept
+  EXPECT_DOUBLE_EQ(limit["SetPoint"].get<double>(), 500);    // the mockup's own value again
   EXPECT_EQ(j["energy_kind"], "measured");
   EXPECT_EQ(j["energy_location"], "wall");
   EXPECT_EQ(j["energy_sensor"], "redfish:127.0.0.1/1U/power");
