@@ -319,6 +319,9 @@ int cmd_measure(const std::vector<std::string>& argv) {
   int code = 0;
   std::optional<PtdWorkflow> ptd;
   if (set.ptd) {
+    // The workflow sets the analyzer's ranges: journalled, so a crash leaves them to `restore`.
+    const power::SysfsRoot root = sysfs_root_from(a);
+    set.ptd->journal_to(std::make_shared<power::CapJournal>(power::CapJournal::default_path(root), root));
     ptd.emplace(set.ptd);
     code = ptd->range(a.rest());
   }

@@ -18,6 +18,7 @@
 
 #include "detail/nvml.hpp"
 #include "joulebench/power/meter.hpp"
+#include "joulebench/power/ptd.hpp"
 
 namespace joulebench::power {
 namespace {
@@ -173,6 +174,17 @@ void CapJournal::set_meter_options(const MeterOptions& options) {
 }
 
 std::string CapJournal::check(const Entry& e) const {
+  if (e.kind == "ptd") {
+    try {
+      if (parse_meter_url(e.target).scheme != "ptd") return "target is not a PTDaemon URL";
+    } catch (const std::invalid_argument&) {
+      return "target '" + printable(e.target) + "' is no meter URL";
+    }
+    static const std::regex range("(Auto|[0-9]{1,6}(\\.[0-9]{1,6})?),(Auto|[0-9]{1,6}(\\.[0-9]{1,6})?)");
+    if (!std::regex_match(e.original, range))
+      return "PTDaemon original '" + printable(e.original) + "' is not 'VOLTS,AMPS' ranges";
+    return {};
+  }
   if (e.kind == "redfish") {
     try {
       if (parse_meter_url(e.target).scheme.rfind("redfish", 0) != 0)
@@ -285,6 +297,10 @@ CapJournal::Outcome CapJournal::put_back(const Entry& e) const {
     FileError fe;
     ok = write_text(e.target, e.original, &fe) && read_text(e.target, &fe) == e.original;
     o.detail = fe.message.empty() ? "read back a different value" : fe.message;
+  } else if (e.kind == "ptd") {
+    const auto comma = e.original.find(',');
+    ok = restore_ptd_ranges(e.target, {e.original.substr(0, comma), e.original.substr(comma + 1)},
+                            meter_options_ ? *meter_options_ : MeterOptions{}, o.detail);
   } else if (e.kind == "redfish") {
     MeterOptions options = meter_options_ ? *meter_options_ : MeterOptions{};
     if (!meter_options_) options.credentials = load_meter_credentials(std::nullopt);
@@ -319,6 +335,17 @@ std::vector<CapJournal::Outcome> CapJournal::restore_where(const std::function<b
   }
   save(left);
   return outcomes;
+}
+
+void CapJournal::forget_own(const std::string& target) {
+  if (!fs::exists(file_.parent_path())) return;
+  Lock lock(file_);
+  const ProcessId me = ProcessId::self();
+  auto all = load();
+  std::erase_if(all, [&](const Entry& e) {
+    return e.target == target && e.owner.pid == me.pid && e.owner.start == me.start;
+  });
+  save(all);
 }
 
 std::vector<CapJournal::Outcome> CapJournal::restore_own(const std::vector<std::string>& targets) {

@@ -152,10 +152,37 @@ PtdAnalyzer::~PtdAnalyzer() {
   try {
     if (running_) (void)stop();
     set_ranges(initial_);  // the analyzer as it was found
+    if (journaled_) journal_->forget_own(where_);
   } catch (const std::exception&) {
-    // the daemon went away: nothing left to put back
+    // the daemon went away: the journal keeps the entry for `joulebench restore`
   }
   ::close(fd_);
+}
+
+void PtdAnalyzer::journal_to(std::shared_ptr<CapJournal> journal) {
+  for (const auto& e : journal->entries()) {
+    if (e.kind != "ptd" || e.target != where_ || journal->check(e) != "") continue;
+    const auto comma = e.original.find(',');
+    initial_ = {e.original.substr(0, comma), e.original.substr(comma + 1)};
+  }
+  journal_ = std::move(journal);
+}
+
+void PtdAnalyzer::put_back(const PtdRanges& ranges) {
+  set_ranges(ranges);
+  initial_ = ranges;
+}
+
+bool restore_ptd_ranges(const std::string& url, const PtdRanges& ranges, const MeterOptions& options,
+                        std::string& error) {
+  try {
+    PtdAnalyzer analyzer(parse_meter_url(url), options);
+    analyzer.put_back(ranges);
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
 }
 
 std::string PtdAnalyzer::read_line() {
@@ -211,6 +238,14 @@ std::optional<double> PtdAnalyzer::uncertainty() {
 }
 
 void PtdAnalyzer::set_ranges(const PtdRanges& ranges) {
+  if (journal_ && !journaled_) {
+    journal_->record({"ptd:" + parse_meter_url(where_).host + " ranges",
+                      "ptd",
+                      where_,
+                      initial_.volts + "," + initial_.amps,
+                      {}});
+    journaled_ = true;
+  }
   for (const auto& [axis, value] : {std::pair{"V", ranges.volts}, std::pair{"A", ranges.amps}}) {
     const std::string reply = command(std::string("SR,") + axis + "," + value);
     if (reply != std::string("Range ") + axis + " changed")

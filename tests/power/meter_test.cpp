@@ -502,7 +502,8 @@ nlohmann::json json_of(const std::string& output) {
 TEST(PtdReplay, MeasureRangesThenTestsAtTheRangingMaximaAndKeepsEveryReply) {
   testing::PtdReplay peer;
   if (!peer.skip().empty()) GTEST_SKIP() << peer.skip();
-  const auto r = testing::run_cli("measure --meter " + peer.url() + " --idle 0 --json -- sleep 1.3");
+  const auto r = testing::run_shell(peer.journal_env() + JOULEBENCH_BINARY + " measure --meter " +
+                                    peer.url() + " --idle 0 --json -- sleep 1.3");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto j = json_of(r.output);
   const auto& ptd = j["ptd"];
@@ -531,13 +532,17 @@ TEST(PtdReplay, MeasureRangesThenTestsAtTheRangingMaximaAndKeepsEveryReply) {
   ASSERT_GE(c.size(), 2u);
   EXPECT_EQ(c[c.size() - 2], "SR,V,300.000000");
   EXPECT_EQ(c.back(), "SR,A,5.000000");
+  // Put back over its own connection: the journal entry went with it.
+  const auto restored = testing::run_shell(peer.journal_env() + JOULEBENCH_BINARY + " restore");
+  EXPECT_EQ(restored.output.find("ptd:"), std::string::npos) << restored.output;
 }
 
 TEST(PtdReplay, ASampleAboveOnePercentUncertaintyMakesTheResultInvalid) {
   testing::PtdReplay peer;
   if (!peer.skip().empty()) GTEST_SKIP() << peer.skip();
   peer.set("uncertainty", 0.015);
-  const auto r = testing::run_cli("measure --meter " + peer.url() + " --idle 0 --json -- sleep 1.3");
+  const auto r = testing::run_shell(peer.journal_env() + JOULEBENCH_BINARY + " measure --meter " +
+                                    peer.url() + " --idle 0 --json -- sleep 1.3");
   const auto j = json_of(r.output);
   EXPECT_FALSE(j["ptd"]["valid"].get<bool>());
   EXPECT_NE(j["ptd"]["invalid_reason"].get<std::string>().find("1% uncertainty"), std::string::npos);
@@ -545,6 +550,35 @@ TEST(PtdReplay, ASampleAboveOnePercentUncertaintyMakesTheResultInvalid) {
   // Each such reading is a gap in the meter's series, with the reason.
   EXPECT_NE(j["sensors"][0].dump().find("above the 1% MLPerf Power allows"), std::string::npos)
       << j["sensors"][0];
+}
+
+// The ranges the workflow sets are journalled: a measure killed in its ranging run leaves the
+// analyzer on auto ranges, and `joulebench restore` puts back the fixed ones it had before.
+TEST(PtdReplay, RangesLeftByAKilledRunArePutBackByRestore) {
+  testing::PtdReplay peer;
+  if (!peer.skip().empty()) GTEST_SKIP() << peer.skip();
+  const auto killed = testing::run_shell(peer.journal_env() + "timeout -s KILL 3 " + JOULEBENCH_BINARY +
+                                         " measure --meter " + peer.url() + " --idle 0 -- sleep 30");
+  EXPECT_NE(killed.exit_code, 0) << killed.output;
+  const auto last = [&peer](const std::string& prefix) {
+    const auto c = peer.commands();
+    const auto it =
+        std::find_if(c.rbegin(), c.rend(), [&](const std::string& x) { return x.rfind(prefix, 0) == 0; });
+    return it == c.rend() ? std::string() : *it;
+  };
+  // Killed mid-ranging: auto ranges set, nothing put back.
+  EXPECT_EQ(last("Go,"), "Go,1000,0,joulebench_ranging");
+  EXPECT_EQ(last("SR,"), "SR,A,Auto");
+  const auto restored = testing::run_shell(peer.journal_env() + JOULEBENCH_BINARY + " restore");
+  EXPECT_EQ(restored.exit_code, 0) << restored.output;
+  EXPECT_NE(restored.output.find("restored ptd:127.0.0.1 ranges"), std::string::npos) << restored.output;
+  const auto c = peer.commands();
+  ASSERT_GE(c.size(), 2u);
+  EXPECT_EQ(c[c.size() - 2], "SR,V,300.000000");
+  EXPECT_EQ(c.back(), "SR,A,5.000000");
+  // Nothing left to put back.
+  const auto again = testing::run_shell(peer.journal_env() + JOULEBENCH_BINARY + " restore");
+  EXPECT_EQ(again.output.find("ptd:"), std::string::npos) << again.output;
 }
 
 TEST(PtdReplay, NoDaemonAndAPeerThatIsNotOneAreClearErrors) {

@@ -28,6 +28,11 @@ class PtdReplay {
   }
   [[nodiscard]] const std::string& skip() const { return skip_; }
   [[nodiscard]] std::string url() const { return "ptd://127.0.0.1:" + std::to_string(port_); }
+  /// `JOULEBENCH_JOURNAL=...` for a command line: a cap journal of the test's own, so the ranges
+  /// the client journals stay out of the real one.
+  [[nodiscard]] std::string journal_env() const {
+    return "JOULEBENCH_JOURNAL=" + (dir_ / "journal/caps.json").string() + " ";
+  }
   /// The analyzer's "watts" or "uncertainty" (a fraction) from now on.
   void set(const std::string& what, double value) const {
     const auto tmp = dir_ / (what + ".tmp");

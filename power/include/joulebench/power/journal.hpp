@@ -38,9 +38,9 @@ class CapJournal {
  public:
   struct Entry {
     std::string name;      ///< actuator name
-    std::string kind;      ///< "file", "nvml" or "redfish"
-    std::string target;    ///< file path, GPU index for nvml, the meter URL for redfish
-    std::string original;  ///< raw value to write back (file contents, or watts)
+    std::string kind;      ///< "file", "nvml", "redfish" or "ptd"
+    std::string target;    ///< file path, GPU index for nvml, the meter URL for redfish and ptd
+    std::string original;  ///< raw value to write back (file contents, watts, or ptd "VOLTS,AMPS" ranges)
     ProcessId owner;       ///< the run that changed it
   };
   /// What `restore_*` did with one entry.
@@ -66,6 +66,9 @@ class CapJournal {
   void record(Entry e);
   /// Puts back this process's entries for `targets` (all of its own when empty).
   std::vector<Outcome> restore_own(const std::vector<std::string>& targets = {});
+  /// Drops this process's entry for `target` without acting on it: the caller has put the
+  /// value back itself (an analyzer's ranges over the connection that changed them).
+  void forget_own(const std::string& target);
   /// Puts back entries of processes that are gone; with `force`, live ones too.
   std::vector<Outcome> restore_leftovers(bool force = false);
   /// Why `e` may not be acted on (empty: it may): unknown kind or actuator file, outside the

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "joulebench/power/journal.hpp"
 #include "joulebench/power/meter.hpp"
 
 namespace joulebench::power {
@@ -72,6 +73,12 @@ class PtdAnalyzer {
   /// The latest sample's uncertainty ("Uncertainty"), a fraction.
   std::optional<double> uncertainty();
   void set_ranges(const PtdRanges& ranges);
+  /// Journals the analyzer's own ranges before the first change, so that `joulebench restore`
+  /// puts them back after a crash (the entry goes once this connection has put them back). An
+  /// entry a dead run left for this analyzer holds the ranges it was found with: those are kept.
+  void journal_to(std::shared_ptr<CapJournal> journal);
+  /// Sets `ranges` and leaves them set when this connection closes (restoring from the journal).
+  void put_back(const PtdRanges& ranges);
   /// Starts an untimed measurement at one sample per `interval_ms`, marked `mark` in its log.
   void go(const std::string& mark, int interval_ms = 1000);
   /// Stops it and returns the phase: its samples (Stop, then RL) and the uncertainty polled
@@ -93,6 +100,8 @@ class PtdAnalyzer {
   std::string buffer_;
   std::string identity_;
   PtdRanges initial_;
+  std::shared_ptr<CapJournal> journal_;
+  bool journaled_ = false;
   bool running_ = false;
   PtdPhase phase_;  ///< the measurement running: its mark, ranges and uncertainty so far
   mutable std::mutex mutex_;
@@ -102,5 +111,10 @@ class PtdAnalyzer {
 /// The testing ranges MLPerf Power takes from a ranging phase: its largest volts and amps.
 /// Throws std::runtime_error when the ranging phase has no sample (it ended in under a sample).
 PtdRanges testing_ranges(const PtdPhase& ranging);
+
+/// Puts a journalled analyzer's ranges back (`joulebench restore`): connects to the PTDaemon at
+/// `url` and sets them. False with `error` set when it cannot be reached or refuses.
+bool restore_ptd_ranges(const std::string& url, const PtdRanges& ranges, const MeterOptions& options,
+                        std::string& error);
 
 }  // namespace joulebench::power
