@@ -225,6 +225,32 @@ BatchTime scaled(BatchTime t, double k) {
   return t;
 }
 
+// The probe's cells' spread around their medians, pooled (mean ratio per knot, weighted by n):
+// one cell's 40 batches put its max anywhere in the tail, the pool is steadier. Knots at the
+// plotting positions of min (0.5/n) and max (1 - 0.5/n), p5, the median and p95.
+std::vector<std::pair<double, double>> pooled_spread(const json& cells) {
+  const char* const keys[] = {"min", "p5", "p95", "max"};
+  double sum[4] = {}, weight = 0, n_mean = 0;
+  for (const auto& c : cells.is_array() ? cells : json::array()) {
+    const json& med = field(c, "median");
+    const json& n = field(c, "n");
+    if (!med.is_number() || med.get<double>() <= 0 || !n.is_number() || n.get<double>() < 20) continue;
+    bool complete = true;
+    for (const char* k : keys) complete &= field(c, k).is_number();
+    if (!complete) continue;
+    for (int i = 0; i < 4; ++i) sum[i] += n.get<double>() * c[keys[i]].get<double>() / med.get<double>();
+    weight += n.get<double>();
+    n_mean += n.get<double>() * n.get<double>();
+  }
+  if (weight <= 0) return {};
+  n_mean /= weight;
+  return {{0.5 / n_mean, sum[0] / weight},
+          {0.05, sum[1] / weight},
+          {0.5, 1.0},
+          {0.95, sum[2] / weight},
+          {1 - 0.5 / n_mean, sum[3] / weight}};
+}
+
 // The serving probe's curve for the front's model (beside the back when there is one), else the fit.
 BatchTime batch_time(const json& planner, const json& front) {
   const std::string family =
@@ -241,6 +267,7 @@ BatchTime batch_time(const json& planner, const json& front) {
       const double gap = field(p, "gap_ms").is_number() ? p["gap_ms"].get<double>() / 1e3 : 0.002;
       by_gap[gap].emplace_back(p["rows"].get<double>(), p["median"].get<double>() / 1e3);
     }
+    t.spread = pooled_spread(curve);
     for (auto& [gap, c] : by_gap) {
       std::sort(c.begin(), c.end());
       t.measured.emplace_back(gap, c);
@@ -278,6 +305,17 @@ double BatchTime::at(double rows, double gap_s) const {
   return t0 + (t1 - t0) * (gap_s - g0) / (g1 - g0);
 }
 
+double BatchTime::spread_at(double u) const {
+  if (spread.empty()) return 1.0;
+  if (u <= spread.front().first) return spread.front().second;
+  for (std::size_t i = 1; i < spread.size(); ++i) {
+    const auto& [q0, r0] = spread[i - 1];
+    const auto& [q1, r1] = spread[i];
+    if (u <= q1) return r0 + (r1 - r0) * (u - q0) / (q1 - q0);
+  }
+  return spread.back().second;
+}
+
 FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait_s) {
   FrontLoad f;
   const std::size_t cap = static_cast<std::size_t>(std::max(1, max_batch));
@@ -291,6 +329,7 @@ FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait
   // 20,000) put the 99th percentile on 200+ samples.
   std::mt19937_64 rng(20261207);
   std::exponential_distribution<double> gap(rate);
+  std::uniform_real_distribution<double> quantile(0.0, 1.0);
   std::vector<double> arrivals(std::clamp<std::size_t>(static_cast<std::size_t>(rate * 60), 20000, 400000));
   double now = 0;
   for (auto& a : arrivals) a = now += gap(rng);
@@ -303,7 +342,8 @@ FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait
     const double start = std::max(free_at, std::min(arrivals[next] + wait_s, full_at));
     std::size_t last = next;
     while (last < arrivals.size() && last - next < cap && arrivals[last] <= start) ++last;
-    const double run = t.at(static_cast<double>(last - next), start - free_at);
+    // Each batch draws its time from the measured spread: the tail, not the median, sets p99.
+    const double run = t.at(static_cast<double>(last - next), start - free_at) * t.spread_at(quantile(rng));
     for (std::size_t i = next; i < last; ++i) latency.push_back(start + run - arrivals[i]);
     busy += run, batches += 1, free_at = start + run, next = last;
   }
@@ -506,6 +546,9 @@ json batch_time_json(const BatchTime& t, int max_batch) {
     for (int b = 1; b <= max_batch; b = b < max_batch && 2 * b > max_batch ? max_batch : 2 * b)
       at.push_back({{"rows", b}, {"gap_ms", 1e3 * gap}, {"ms", 1e3 * t.at(b, gap)}});
   j["at"] = at;
+  json spread = json::array();
+  for (const auto& [q, ratio] : t.spread) spread.push_back({{"quantile", q}, {"of_median", ratio}});
+  j["spread"] = spread;
   return j;
 }
 

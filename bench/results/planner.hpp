@@ -54,11 +54,17 @@ struct BatchTime {
   /// ascending by rows.
   using Curve = std::vector<std::pair<double, double>>;
   std::vector<std::pair<double, Curve>> measured;
+  /// How a batch's time spreads around the median: (quantile, time / median) knots pooled over
+  /// the measured cells (min, p5, median, p95, max at plotting positions 0.5/n and 1 - 0.5/n).
+  /// Empty: every batch takes the median.
+  std::vector<std::pair<double, double>> spread;
   std::string source;
   std::vector<std::string> fitted_from;
   /// Seconds for a batch of `rows` after `gap_s` idle: linear between the measured sizes (past
   /// the last by its slope) and between the measured gaps (clamped to the range measured).
   [[nodiscard]] double at(double rows, double gap_s = 0) const;
+  /// The spread's time / median at quantile `u` in (0, 1): linear between knots, flat past them.
+  [[nodiscard]] double spread_at(double u) const;
 };
 
 /// The front under an open Poisson stream of `rate` requests/s, batched as the site's server does

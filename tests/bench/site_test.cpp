@@ -335,6 +335,21 @@ TEST(FrontLoad, MeasuredBatchTimesInterpolateAndExtendByTheLastSlope) {
   EXPECT_NEAR(t.at(3, 5e-3), 2.6e-3, 1e-12);
 }
 
+TEST(FrontLoad, EachBatchDrawsItsTimeFromTheMeasuredSpread) {
+  suite::BatchTime t;
+  t.per_row_s = 5e-3;
+  // One batch in ten takes three times the median (between quantiles 0.9 and 0.901 it ramps).
+  t.spread = {{0.01, 1.0}, {0.9, 1.0}, {0.901, 3.0}, {0.99, 3.0}};
+  EXPECT_DOUBLE_EQ(t.spread_at(0.001), 1.0);
+  EXPECT_DOUBLE_EQ(t.spread_at(0.95), 3.0);
+  EXPECT_NEAR(t.spread_at(0.9005), 2.0, 1e-9);
+  // 0.2 requests/s: no queueing, so latency is the batch's own time: p99 is a slow one, 15 ms,
+  // and the busy share grows by the spread's mean (0.9 x 1 + 0.1 x 3 = 1.2).
+  const suite::FrontLoad f = suite::front_load(t, 0.2, 8, 0);
+  EXPECT_NEAR(f.p99_ms, 15.0, 1e-6);
+  EXPECT_NEAR(f.busy_share, 0.2 * 5e-3 * 1.2 * f.mean_batch, 0.03 * 0.2 * 5e-3 * 1.2);
+}
+
 // With a serving probe in the planner, its batch times (beside the back) are the front's, and
 // each yield's cost comes out of the back's time.
 TEST(Planner, UsesTheServingProbeAndChargesEachYield) {
@@ -356,9 +371,35 @@ TEST(Planner, UsesTheServingProbeAndChargesEachYield) {
   EXPECT_NEAR(f["batch_time_ms"]["at"][0]["ms"].get<double>(), 6.0, 1e-12);
   EXPECT_NEAR(f["capacity_per_s"].get<double>(), 2 / 8e-3, 1e-9);
   EXPECT_NEAR(f["yield_cost_ms"].get<double>(), 0.5, 1e-12);
+  EXPECT_TRUE(f["batch_time_ms"]["spread"].empty());  // no min/p5/p95/max/n: every batch at its median
   const double back_share = 1 - f["share"].get<double>() - f["batches_per_s"].get<double>() * 0.5e-3;
   EXPECT_NEAR(f["back_share"].get<double>(), back_share, 1e-12);
   EXPECT_NEAR(p["back"]["units_per_s"].get<double>(), back_share * 1e8, 1e-3);  // full duty fits 40 W
+}
+
+// The spread is pooled over the probe's cells, each weighted by its n, at the plotting positions
+// of min and max.
+TEST(Planner, PoolsTheServingProbesSpreadAroundItsMedians) {
+  json doc = planner_doc();
+  const auto cell = [](int rows, double median, double min, double p5, double p95, double max, int n) {
+    return json{{"rows", rows}, {"median", median}, {"min", min}, {"p5", p5},
+                {"p95", p95},   {"max", max},       {"n", n}};
+  };
+  doc["serving"] = {
+      {"workload", "ffn-b2-fp32"},
+      {"alone",
+       {{"batch_ms", json::array({cell(1, 2.0, 1.6, 1.8, 3.0, 4.0, 40), cell(2, 4.0, 3.6, 3.8, 5.2, 6.0, 40),
+                                  cell(4, 1.0, 0, 0, 9, 9, 5)})}}}};
+  suite::PlanRequest r;
+  r.budget_watts = 40;
+  r.demand_per_s = 50;
+  const json spread = suite::plan(doc, r)["front"]["batch_time_ms"]["spread"];
+  ASSERT_EQ(spread.size(), 5u) << spread;
+  const double expected[5][2] = {{0.0125, 0.85}, {0.05, 0.925}, {0.5, 1}, {0.95, 1.4}, {0.9875, 1.75}};
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_NEAR(spread[i]["quantile"].get<double>(), expected[i][0], 1e-12) << i;
+    EXPECT_NEAR(spread[i]["of_median"].get<double>(), expected[i][1], 1e-12) << i;  // n = 5 left out
+  }
 }
 
 TEST(Planner, FitsTheBatchTimeAcrossBatchSizesOfOneModel) {
