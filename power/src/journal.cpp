@@ -180,8 +180,7 @@ std::string CapJournal::check(const Entry& e) const {
     } catch (const std::invalid_argument&) {
       return "target '" + printable(e.target) + "' is no meter URL";
     }
-    static const std::regex range("(Auto|[0-9]{1,6}(\\.[0-9]{1,6})?),(Auto|[0-9]{1,6}(\\.[0-9]{1,6})?)");
-    if (!std::regex_match(e.original, range))
+    if (!parse_journalled_ranges(e.original))
       return "PTDaemon original '" + printable(e.original) + "' is not 'VOLTS,AMPS' ranges";
     return {};
   }
@@ -273,7 +272,7 @@ void CapJournal::record(Entry e) {
                                  [&](const Entry& x) { return x.target == e.target && x.kind == e.kind; });
   if (same == all.end()) {
     all.push_back(e);
-  } else if (same->owner.pid == me.pid && same->owner.start == me.start) {
+  } else if (same->owner == me) {
     return;  // already ours: the first original stays
   } else if (same->owner.alive()) {
     throw ActuatorBusy("actuator " + e.name + " (" + e.target + ") is held by joulebench pid " +
@@ -298,8 +297,7 @@ CapJournal::Outcome CapJournal::put_back(const Entry& e) const {
     ok = write_text(e.target, e.original, &fe) && read_text(e.target, &fe) == e.original;
     o.detail = fe.message.empty() ? "read back a different value" : fe.message;
   } else if (e.kind == "ptd") {
-    const auto comma = e.original.find(',');
-    ok = restore_ptd_ranges(e.target, {e.original.substr(0, comma), e.original.substr(comma + 1)},
+    ok = restore_ptd_ranges(e.target, *parse_journalled_ranges(e.original),
                             meter_options_ ? *meter_options_ : MeterOptions{}, o.detail);
   } else if (e.kind == "redfish") {
     MeterOptions options = meter_options_ ? *meter_options_ : MeterOptions{};
@@ -339,19 +337,18 @@ std::vector<CapJournal::Outcome> CapJournal::restore_where(const std::function<b
 
 void CapJournal::forget_own(const std::string& target) {
   if (!fs::exists(file_.parent_path())) return;
+  ensure_private_dir(file_.parent_path());
   Lock lock(file_);
   const ProcessId me = ProcessId::self();
   auto all = load();
-  std::erase_if(all, [&](const Entry& e) {
-    return e.target == target && e.owner.pid == me.pid && e.owner.start == me.start;
-  });
+  std::erase_if(all, [&](const Entry& e) { return e.target == target && e.owner == me; });
   save(all);
 }
 
 std::vector<CapJournal::Outcome> CapJournal::restore_own(const std::vector<std::string>& targets) {
   const ProcessId me = ProcessId::self();
   return restore_where([&](const Entry& e) {
-    return e.owner.pid == me.pid && e.owner.start == me.start &&
+    return e.owner == me &&
            (targets.empty() || std::find(targets.begin(), targets.end(), e.target) != targets.end());
   });
 }

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -159,11 +160,19 @@ PtdAnalyzer::~PtdAnalyzer() {
   ::close(fd_);
 }
 
+std::string journalled_ranges(const PtdRanges& ranges) { return ranges.volts + "," + ranges.amps; }
+
+std::optional<PtdRanges> parse_journalled_ranges(const std::string& text) {
+  static const std::regex form("(Auto|[0-9]{1,6}(\\.[0-9]{1,6})?),(Auto|[0-9]{1,6}(\\.[0-9]{1,6})?)");
+  if (!std::regex_match(text, form)) return std::nullopt;
+  const auto comma = text.find(',');
+  return PtdRanges{text.substr(0, comma), text.substr(comma + 1)};
+}
+
 void PtdAnalyzer::journal_to(std::shared_ptr<CapJournal> journal) {
   for (const auto& e : journal->entries()) {
-    if (e.kind != "ptd" || e.target != where_ || journal->check(e) != "") continue;
-    const auto comma = e.original.find(',');
-    initial_ = {e.original.substr(0, comma), e.original.substr(comma + 1)};
+    if (e.kind != "ptd" || e.target != where_) continue;
+    if (const auto found = parse_journalled_ranges(e.original)) initial_ = *found;
   }
   journal_ = std::move(journal);
 }
@@ -239,11 +248,8 @@ std::optional<double> PtdAnalyzer::uncertainty() {
 
 void PtdAnalyzer::set_ranges(const PtdRanges& ranges) {
   if (journal_ && !journaled_) {
-    journal_->record({"ptd:" + parse_meter_url(where_).host + " ranges",
-                      "ptd",
-                      where_,
-                      initial_.volts + "," + initial_.amps,
-                      {}});
+    journal_->record(
+        {"ptd:" + parse_meter_url(where_).host + " ranges", "ptd", where_, journalled_ranges(initial_), {}});
     journaled_ = true;
   }
   for (const auto& [axis, value] : {std::pair{"V", ranges.volts}, std::pair{"A", ranges.amps}}) {

@@ -32,6 +32,7 @@ struct ProcessId {
   static ProcessId self();
   /// True when this pid runs and started at `start` (read from the real /proc).
   [[nodiscard]] bool alive() const;
+  bool operator==(const ProcessId&) const = default;
 };
 
 class CapJournal {

@@ -39,6 +39,10 @@ struct PtdRanges {
 /// The RR reply "Ranges,{amp autorange},{amp range},{volt autorange},{volt range}": a fixed range
 /// where autorange is 0 and the range positive, else "Auto".
 PtdRanges parse_ptd_ranges(const std::string& reply);
+/// Ranges as the cap journal keeps them, "VOLTS,AMPS" (each "Auto" or a number), and back;
+/// nullopt for text that is not that.
+std::string journalled_ranges(const PtdRanges& ranges);
+std::optional<PtdRanges> parse_journalled_ranges(const std::string& text);
 
 /// The Uncertainty reply "Uncertainty,U" (U a fraction, or a percentage when it ends in '%') as
 /// a fraction; nullopt when the analyzer cannot evaluate it.
