@@ -335,13 +335,22 @@ FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait
   for (auto& a : arrivals) a = now += gap(rng);
   std::vector<double> latency;
   latency.reserve(arrivals.size());
-  double free_at = 0, busy = 0, batches = 0;
+  double free_at = 0, busy = 0, batches = 0, wakes = 0;
   for (std::size_t next = 0; next < arrivals.size();) {
     const std::size_t fill = next + cap - 1;
     const double full_at = fill < arrivals.size() ? arrivals[fill] : INFINITY;
-    const double start = std::max(free_at, std::min(arrivals[next] + wait_s, full_at));
+    const double ready = std::min(arrivals[next] + wait_s, full_at);
+    const double start = std::max(free_at, ready);
     std::size_t last = next;
     while (last < arrivals.size() && last - next < cap && arrivals[last] <= start) ++last;
+    if (free_at < ready) {
+      // Free before the batch is ready: it slept, and wakes at the first request (unless it came
+      // while the front was busy), at each later one and at the deadline if the batch is not full.
+      const double awake_from = std::max(free_at, arrivals[next]);
+      wakes += free_at < arrivals[next] ? 1 : 0;
+      for (std::size_t i = next + 1; i < last; ++i) wakes += arrivals[i] > awake_from ? 1 : 0;
+      wakes += ready < full_at && awake_from < ready ? 1 : 0;
+    }
     // Each batch draws its time from the measured spread: the tail, not the median, sets p99.
     const double run = t.at(static_cast<double>(last - next), start - free_at) * t.spread_at(quantile(rng));
     for (std::size_t i = next; i < last; ++i) latency.push_back(start + run - arrivals[i]);
@@ -351,6 +360,7 @@ FrontLoad front_load(const BatchTime& t, double rate, int max_batch, double wait
   f.mean_batch = static_cast<double>(arrivals.size()) / batches;
   f.busy_share = busy / span;
   f.batches_per_s = batches / span;
+  f.wakes_per_s = wakes / span;
   f.p99_ms = 1e3 * platform::percentile(std::move(latency), 99);
   f.simulated_requests = arrivals.size();
   return f;
@@ -532,9 +542,15 @@ PlanModel plan_model(const FrontNeed& f, const std::vector<BackPoint>& duty,
   return pm;
 }
 
-// What each yield costs the back beyond the front's batch (serving probe), seconds; 0 unmeasured.
+// What each yield costs the back beyond the front's batch, and each further wake of the front's
+// thread (serving probe), seconds; 0 unmeasured or negative (noise).
 double yield_cost_s(const json& planner) {
   const json& v = field(field(field(field(planner, "serving"), "beside_back"), "back"), "lost_ms_per_yield");
+  return v.is_number() ? std::max(0.0, v.get<double>() / 1e3) : 0.0;
+}
+double wake_cost_s(const json& planner) {
+  const json& v = field(field(field(field(field(planner, "serving"), "beside_back"), "back"), "wake"),
+                        "lost_ms_per_wake");
   return v.is_number() ? std::max(0.0, v.get<double>() / 1e3) : 0.0;
 }
 
@@ -576,14 +592,17 @@ json plan(const json& planner, const PlanRequest& r, std::string* lp_text) {
       t = scaled(t, front_scale);
     }
     const FrontLoad load = front_load(t, r.demand_per_s, max_batch, r.batch_wait_s);
-    const double lost_s = yield_cost_s(planner);
+    const double lost_s = yield_cost_s(planner), wake_s = wake_cost_s(planner);
     need.present = true;
     need.share = load.busy_share;
     need.extra_watts = number(field(field(f, "full"), "watts"), "the front's watts") - idle;
     need.capacity = max_batch / t.at(max_batch);
     need.demand = r.demand_per_s;
     need.p99_ms = load.p99_ms;
-    need.back_share = std::max(0.0, 1.0 - load.busy_share - load.batches_per_s * lost_s);
+    // The probe's yield cost includes the one wake it makes per batch; the batcher makes more
+    // while a batch fills (or none when the next batch is ready as the last one ends).
+    need.back_share = std::max(0.0, 1.0 - load.busy_share - load.batches_per_s * lost_s -
+                                        (load.wakes_per_s - load.batches_per_s) * wake_s);
     need.overloaded = load.overloaded;
     need.slo_ms = r.slo_ms;
     const double front_watts = idle + need.share * need.extra_watts;
@@ -611,6 +630,8 @@ json plan(const json& planner, const PlanRequest& r, std::string* lp_text) {
                     {"share", load.busy_share},
                     {"back_share", need.back_share},
                     {"yield_cost_ms", 1e3 * lost_s},
+                    {"wakes_per_batch", load.batches_per_s > 0 ? load.wakes_per_s / load.batches_per_s : 0.0},
+                    {"wake_cost_ms", 1e3 * wake_s},
                     {"served_share", served},
                     {"meets_demand", !throttled && !load.overloaded},
                     {"watts", idle + served * extra_full},

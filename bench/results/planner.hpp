@@ -73,6 +73,9 @@ struct BatchTime {
 /// second and the 99th percentile latency. `overloaded` when even full batches cannot keep up.
 struct FrontLoad {
   double mean_batch = 0, busy_share = 0, batches_per_s = 0, p99_ms = 0;
+  /// Times the batcher's thread wakes: at the first request after an idle spell, at each request
+  /// while a batch fills and at the batch deadline (site/front.cpp serves this way).
+  double wakes_per_s = 0;
   std::size_t simulated_requests = 0;
   bool overloaded = false;
 };

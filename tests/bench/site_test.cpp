@@ -323,6 +323,27 @@ TEST(FrontLoad, TheBatchWaitGathersThePoissonArrivalsOfItsWindow) {
   EXPECT_FALSE(full.overloaded);
 }
 
+// The batcher's thread wakes at the first request of a batch, at each one while the batch fills
+// and at the deadline when it does not fill (site/front.cpp); the back pays for each wake.
+TEST(FrontLoad, CountsTheWakesOfTheBatchersThread) {
+  suite::BatchTime t;
+  t.fixed_s = 1e-6;
+  // No wait: one wake per batch, at its only request.
+  const suite::FrontLoad alone = suite::front_load(t, 200, 8, 0);
+  EXPECT_NEAR(alone.wakes_per_s, alone.batches_per_s, 1e-3 * alone.batches_per_s);
+  // A long wait, batches of 4: woken by each of the 4 requests, never by the deadline.
+  const suite::FrontLoad full = suite::front_load(t, 1000, 4, 1.0);
+  EXPECT_NEAR(full.wakes_per_s / full.batches_per_s, 4.0, 1e-3);
+  // A 2 ms wait at 1000/s, never full: 3 requests per batch on average, each a wake, and the
+  // deadline.
+  const suite::FrontLoad window = suite::front_load(t, 1000, 100, 2e-3);
+  EXPECT_NEAR(window.wakes_per_s / window.batches_per_s, window.mean_batch + 1, 5e-3);  // 0.1%: busy for 1 us
+  // A slow server (8 ms batches at 1000/s): the next batch is ready when it frees, no wakes.
+  t.fixed_s = 8e-3;
+  const suite::FrontLoad busy = suite::front_load(t, 1000, 16, 2e-3);
+  EXPECT_LT(busy.wakes_per_s, 0.01 * busy.batches_per_s);
+}
+
 TEST(FrontLoad, MeasuredBatchTimesInterpolateAndExtendByTheLastSlope) {
   suite::BatchTime t;
   t.measured = {{0.5e-3, {{1, 1e-3}, {2, 1.2e-3}, {4, 2e-3}}}, {2e-3, {{1, 2e-3}, {2, 2.2e-3}, {4, 3e-3}}}};
@@ -375,6 +396,34 @@ TEST(Planner, UsesTheServingProbeAndChargesEachYield) {
   const double back_share = 1 - f["share"].get<double>() - f["batches_per_s"].get<double>() * 0.5e-3;
   EXPECT_NEAR(f["back_share"].get<double>(), back_share, 1e-12);
   EXPECT_NEAR(p["back"]["units_per_s"].get<double>(), back_share * 1e8, 1e-3);  // full duty fits 40 W
+}
+
+// The probe's yield cost holds its one wake per batch; each further wake of the batcher costs
+// the back what the probe measured per wake.
+TEST(Planner, ChargesEachFurtherWakeOfTheBatcher) {
+  json doc = planner_doc();
+  doc["serving"] = {
+      {"workload", "ffn-b2-fp32"},
+      {"beside_back",
+       {{"batch_ms", json::array({{{"rows", 1}, {"median", 1.0}}, {{"rows", 2}, {"median", 1.5}}})},
+        {"back", {{"lost_ms_per_yield", 0.05}, {"wake", {{"lost_ms_per_wake", 0.03}}}}}}}};
+  suite::PlanRequest r;
+  r.budget_watts = 40;
+  r.demand_per_s = 200;
+  r.batch_wait_s = 5e-3;
+  const json f = suite::plan(doc, r)["front"];
+  EXPECT_NEAR(f["wake_cost_ms"].get<double>(), 0.03, 1e-12);
+  const double bps = f["batches_per_s"].get<double>(), wakes = f["wakes_per_batch"].get<double>();
+  // Two wakes a batch from a free server (its two requests, or the first and the deadline), none
+  // for a request that came while it was busy.
+  EXPECT_GT(wakes, 1.5);
+  EXPECT_LT(wakes, 2.0);
+  EXPECT_NEAR(f["back_share"].get<double>(),
+              1 - f["share"].get<double>() - bps * 0.05e-3 - (wakes - 1) * bps * 0.03e-3, 1e-9);
+  // Unmeasured or negative (noise): no charge.
+  doc["serving"]["beside_back"]["back"]["wake"]["lost_ms_per_wake"] = -0.01;
+  const json g = suite::plan(doc, r)["front"];
+  EXPECT_NEAR(g["back_share"].get<double>(), 1 - g["share"].get<double>() - bps * 0.05e-3, 1e-9);
 }
 
 // The spread is pooled over the probe's cells, each weighted by its n, at the plotting positions
