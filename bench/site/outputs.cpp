@@ -100,6 +100,13 @@ void print_site_summary(const json& results) {
                 num(field(err, "front_p99_ms"), "%+.1f").c_str(),
                 num(field(err, "back_units_per_s"), "%+.1f").c_str(),
                 num(field(err, "site_watts"), "%+.1f").c_str());
+  const json& drift = field(field(site, "plan"), "machine_drift");
+  if (drift.is_object())
+    std::printf(
+        "plan's inputs vs this site's phases alone (the machine's drift since the run): front busy %s%%, "
+        "back hashes/s %s%%\n",
+        num(field(field(drift, "front_busy_share_alone"), "error_pct"), "%+.1f").c_str(),
+        num(field(drift, "back_units_per_s_alone_error_pct"), "%+.1f").c_str());
 }
 
 }  // namespace joulebench::site

@@ -373,6 +373,40 @@ json error_pct(const json& predicted, const json& measured) {
   return e;
 }
 
+// How far the machine itself moved between the run and this site, from the phases without the
+// other workload: the front alone on this stream (busy share predicted from the probe's batch
+// times alone against the site's front-alone phase) and the back alone (the planner's full rate
+// against the site's back-alone phase). A co-run prediction cannot be closer than these: on the
+// 2-core VM the front's busy share moved 0.67-1.18x between the site's own front-alone and co-run
+// phases 12 s apart, and the back's share of the time is what the front leaves (at 50% load a 5%
+// busier front takes 13% of the back's hashes).
+json machine_drift(json planner, const json& predicted, const json& scaled, const json& site) {
+  const json& measured_busy = site["front"]["busy_fraction"]["alone"];
+  json front = nullptr;
+  if (predicted.contains("front")) {
+    // The probe's batch times with no back beside them (without a probe both use the fit).
+    if (planner.contains("serving") && planner["serving"].is_object())
+      planner["serving"]["beside_back"] = nullptr;
+    suite::PlanRequest r;
+    r.budget_watts = predicted["budget_watts"].get<double>();
+    r.demand_per_s = predicted["demand_per_s"].get<double>();
+    r.front = predicted["front"]["workload"].get<std::string>();
+    r.max_batch = predicted["front"]["max_batch"].get<int>();
+    r.batch_wait_s = site["front"]["batch_wait_ms"].get<double>() / 1e3;
+    const double busy = suite::plan(planner, r)["front"]["share"].get<double>();
+    front = {{"predicted", busy},
+             {"measured", measured_busy},
+             {"error_pct", 100 * (busy - measured_busy.get<double>()) / measured_busy.get<double>()}};
+  }
+  const json& scale = scaled["calibration"]["back_rate_scale"];
+  return {{"front_busy_share_alone", front},
+          {"back_units_per_s_alone_error_pct",
+           scale.is_number() ? json(100 * (1 / scale.get<double>() - 1)) : json()},
+          {"note",
+           "the plan's inputs against this site's phases without the other workload: how far the machine's "
+           "speed moved since the run; the co-run's errors include these"}};
+}
+
 // What `plan` predicted for this site's stream and start budget from a run's curves, against what
 // the co-run measured before the first budget change: the test that the curves are fit for
 // planning. Beside it, the same plan scaled to the machine's speed now (the front's capacity and
@@ -394,6 +428,7 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
                          : co.t1 - co.t0;
   const auto hashes = s.sampler->counter_series(0, co.t0 - 1, co.t0 + end + 1);
   const json lat = latency_json(co.requests, s.o.slo_ms, 0, end);
+  const json drift = machine_drift(planner, predicted, scaled, site);
   const json measured{
       {"front_p99_ms", lat["p99"]},
       {"back_units_per_s", (power::value_at(hashes, co.t0 + end) - power::value_at(hashes, co.t0)) / end},
@@ -407,6 +442,7 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
           {"predicted", predicted},
           {"measured", measured},
           {"error_pct", error_pct(predicted_figures(predicted), measured)},
+          {"machine_drift", drift},
           {"calibrated",
            {{"note",
              "the planner's curves scaled to the machine's speed now (front capacity and back rate measured "

@@ -382,6 +382,15 @@ TEST(SiteQuick, WritesTheSiteSectionWithBudgetStepsAndPlanCheck) {
   for (const char* phase : {"alone", "corun"})
     EXPECT_GT(site["front"]["service"][phase]["batches"].get<double>(), 0) << phase;
   EXPECT_TRUE(site["plan"]["error_pct"].contains("site_watts"));
+  // The machine's drift since the run: the plan's inputs against the site's phases alone.
+  const json& drift = site["plan"]["machine_drift"]["front_busy_share_alone"];
+  EXPECT_EQ(drift["measured"], site["front"]["busy_fraction"]["alone"]);
+  EXPECT_NEAR(drift["error_pct"].get<double>(),
+              100 * (drift["predicted"].get<double>() / drift["measured"].get<double>() - 1), 1e-9);
+  EXPECT_NEAR(site["plan"]["machine_drift"]["back_units_per_s_alone_error_pct"].get<double>(),
+              100 * (1 / site["plan"]["calibrated"]["calibration"]["back_rate_scale"].get<double>() - 1),
+              1e-9);
+  EXPECT_NE(r.output.find("the machine's drift since the run"), std::string::npos);
   expect_labelled(j, "results");
   const auto html = tree.read("/site/report.html");
   EXPECT_NE(html.find("Site"), std::string::npos);
