@@ -164,6 +164,12 @@ json validity(const json& results, const ValidityLimits& limits) {
           field(idle, "ok") == true ? "idle power measured before any load" : "no idle baseline energy");
     background(c, "idle", field(idle, "background"), limits);
   }
+  // The site's phases compare with each other and with a plan: each must have had the machine.
+  const json& site_background = field(field(results, "site"), "background");
+  for (const char* phase : {"front_alone", "back_alone", "corun"}) {
+    if (site_background.is_object())
+      background(c, std::string("site ") + phase, field(site_background, phase), limits);
+  }
   for (const auto& w : field(results, "workloads")) workload(c, w, limits);
   const json& before = field(field(results, "limiters"), "before");
   const json& after = field(field(results, "limiters"), "after");

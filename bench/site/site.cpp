@@ -24,6 +24,7 @@
 #include "site/front.hpp"
 #include "site/outputs.hpp"
 #include "site/stream.hpp"
+#include "suite/load.hpp"
 #include "suite/machine.hpp"
 #include "suite/progress.hpp"
 #include "suite/workloads.hpp"
@@ -532,6 +533,7 @@ json feasibility(const Site& s, const BudgetSchedule& budget, double full_load, 
 struct Phases {
   Phase alone, co;
   double back_t0 = 0, back_t1 = 0;
+  json background = json::object();  ///< other processes and VM steal beside each phase
   power::PiConfig pi;
   json history = json::array();
 };
@@ -541,11 +543,15 @@ Phases run_phases(Site& s, const std::vector<double>& arrivals, const BudgetSche
   Phases p;
   json unused = json::array();
   s.progress.set_stage("front alone", s.front_workload->name(), "request");
+  suite::LoadSnapshot before = suite::load_snapshot(s.o.root);
   p.alone = stream_phase(s, arrivals, false, nullptr, full_load, nullptr, {}, unused);
+  p.background["front_alone"] = suite::load_between(before, suite::load_snapshot(s.o.root));
   s.progress.set_stage("back alone", "sha256d", "hash");
   p.back_t0 = s.sampler->now();
   s.start_back();
+  before = suite::load_snapshot(s.o.root);
   s.wait(s.d.back_s);
+  p.background["back_alone"] = suite::load_between(before, suite::load_snapshot(s.o.root));
   p.back_t1 = s.sampler->now();
   s.stop_back();
   site["power"]["back_alone"] =
@@ -570,7 +576,9 @@ Phases run_phases(Site& s, const std::vector<double>& arrivals, const BudgetSche
     p.pi.ki = std::min(p.pi.ki, plant.ki);
     p.pi.dead_band = plant.dead_band;
   }
+  before = suite::load_snapshot(s.o.root);
   p.co = stream_phase(s, arrivals, true, budget, full_load, &actuator, p.pi, p.history);
+  p.background["corun"] = suite::load_between(before, suite::load_snapshot(s.o.root));
   s.progress.finish();
   return p;
 }
@@ -590,6 +598,7 @@ void record_front_and_back(const Site& s, const Phases& p, json& site) {
   site["front"]["mean_batch"] = {{"alone", mean_batch(alone.requests)}, {"corun", mean_batch(co.requests)}};
   site["front"]["service"] = {{"alone", service_json(alone.requests)}, {"corun", service_json(co.requests)}};
   site["back"]["units_per_s"] = {{"alone", alone_rate}, {"corun", co_rate}};
+  site["background"] = p.background;
   site["back"]["spare_capacity"] = spare;
   // Hashes per second co-run over what the back alone does in the front's idle share of the co-run.
   // It can pass 1 slightly: after each yield the back finishes the mining batch it holds.

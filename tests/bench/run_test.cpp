@@ -382,6 +382,14 @@ TEST(SiteQuick, WritesTheSiteSectionWithBudgetStepsAndPlanCheck) {
   for (const char* phase : {"alone", "corun"})
     EXPECT_GT(site["front"]["service"][phase]["batches"].get<double>(), 0) << phase;
   EXPECT_TRUE(site["plan"]["error_pct"].contains("site_watts"));
+  // Other processes and VM steal beside each phase, each judged by the verdict.
+  for (const char* phase : {"front_alone", "back_alone", "corun"}) {
+    EXPECT_TRUE(site["background"][phase].contains("ok")) << phase;
+    bool judged = false;
+    for (const auto& c : j["validity"]["checks"])
+      judged = judged || c["name"].get<std::string>().rfind(std::string("site ") + phase + ":", 0) == 0;
+    EXPECT_TRUE(judged) << phase;
+  }
   // The machine's drift since the run: the plan's inputs against the site's phases alone.
   const json& drift = site["plan"]["machine_drift"]["front_busy_share_alone"];
   EXPECT_EQ(drift["measured"], site["front"]["busy_fraction"]["alone"]);

@@ -364,6 +364,13 @@ TEST(Validity, EachProblemGivesItsVerdict) {
        "idle: quiet machine"},
       {"heavy VM steal", [](json& r) { r["idle"]["background"]["steal_pct"] = 15.0; }, "invalid",
        "idle: quiet machine"},
+      {"a busy loop beside a site's co-run",
+       [](json& r) {
+         const json quiet{{"ok", true}, {"other_cores", 0.01}, {"steal_pct", 0.0}, {"ticks", 1000}};
+         r["site"]["background"] = {{"front_alone", quiet}, {"back_alone", quiet}, {"corun", quiet}};
+         r["site"]["background"]["corun"]["other_cores"] = 0.9;
+       },
+       "invalid", "site corun: quiet machine"},
       {"a limiter left changed", [](json& r) { r["limiters"]["after"][0]["value"] = 75.0; }, "invalid",
        "limiters unchanged"},
       {"interrupted", [](json& r) { r["complete"] = false; }, "invalid", "run complete"},
