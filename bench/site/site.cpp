@@ -384,7 +384,7 @@ json error_pct(const json& predicted, const json& measured) {
 json machine_drift(json planner, const json& predicted, const json& scaled, const json& site) {
   const json& measured_busy = site["front"]["busy_fraction"]["alone"];
   json front = nullptr;
-  if (predicted.contains("front")) {
+  if (predicted.contains("front") && measured_busy.is_number() && measured_busy.get<double>() > 0) {
     // The probe's batch times with no back beside them (without a probe both use the fit).
     if (planner.contains("serving") && planner["serving"].is_object())
       planner["serving"]["beside_back"] = nullptr;
