@@ -542,17 +542,13 @@ PlanModel plan_model(const FrontNeed& f, const std::vector<BackPoint>& duty,
   return pm;
 }
 
-// What each yield costs the back beyond the front's batch, and each further wake of the front's
-// thread (serving probe), seconds; 0 unmeasured or negative (noise).
-double yield_cost_s(const json& planner) {
-  const json& v = field(field(field(field(planner, "serving"), "beside_back"), "back"), "lost_ms_per_yield");
-  return v.is_number() ? std::max(0.0, v.get<double>() / 1e3) : 0.0;
+// The back the serving probe ran beside the front (null when it did not).
+const json& probed_back(const json& planner) {
+  return field(field(field(planner, "serving"), "beside_back"), "back");
 }
-double wake_cost_s(const json& planner) {
-  const json& v = field(field(field(field(field(planner, "serving"), "beside_back"), "back"), "wake"),
-                        "lost_ms_per_wake");
-  return v.is_number() ? std::max(0.0, v.get<double>() / 1e3) : 0.0;
-}
+// A cost the probe measured in ms (each yield beyond the front's batch, each further wake of the
+// front's thread), in seconds; 0 unmeasured or negative (noise).
+double probe_cost_s(const json& ms) { return ms.is_number() ? std::max(0.0, ms.get<double>() / 1e3) : 0.0; }
 
 json batch_time_json(const BatchTime& t, int max_batch) {
   json j{{"source", t.source}, {"fitted_from", t.fitted_from}};
@@ -592,7 +588,9 @@ json plan(const json& planner, const PlanRequest& r, std::string* lp_text) {
       t = scaled(t, front_scale);
     }
     const FrontLoad load = front_load(t, r.demand_per_s, max_batch, r.batch_wait_s);
-    const double lost_s = yield_cost_s(planner), wake_s = wake_cost_s(planner);
+    const json& back = probed_back(planner);
+    const double lost_s = probe_cost_s(field(back, "lost_ms_per_yield"));
+    const double wake_s = probe_cost_s(field(field(back, "wake"), "lost_ms_per_wake"));
     need.present = true;
     need.share = load.busy_share;
     need.extra_watts = number(field(field(f, "full"), "watts"), "the front's watts") - idle;

@@ -166,8 +166,8 @@ json validity(const json& results, const ValidityLimits& limits) {
   }
   // The site's phases compare with each other and with a plan: each must have had the machine.
   const json& site_background = field(field(results, "site"), "background");
-  for (const char* phase : {"front_alone", "back_alone", "corun"}) {
-    if (site_background.is_object())
+  if (site_background.is_object()) {
+    for (const char* phase : {"front_alone", "back_alone", "corun"})
       background(c, std::string("site ") + phase, field(site_background, phase), limits);
   }
   for (const auto& w : field(results, "workloads")) workload(c, w, limits);

@@ -381,20 +381,15 @@ json error_pct(const json& predicted, const json& measured) {
 // 2-core VM the front's busy share moved 0.67-1.18x between the site's own front-alone and co-run
 // phases 12 s apart, and the back's share of the time is what the front leaves (at 50% load a 5%
 // busier front takes 13% of the back's hashes).
-json machine_drift(json planner, const json& predicted, const json& scaled, const json& site) {
+json machine_drift(json planner, const suite::PlanRequest& asked, const json& predicted, const json& scaled,
+                   const json& site) {
   const json& measured_busy = site["front"]["busy_fraction"]["alone"];
   json front = nullptr;
   if (predicted.contains("front") && measured_busy.is_number() && measured_busy.get<double>() > 0) {
     // The probe's batch times with no back beside them (without a probe both use the fit).
     if (planner.contains("serving") && planner["serving"].is_object())
       planner["serving"]["beside_back"] = nullptr;
-    suite::PlanRequest r;
-    r.budget_watts = predicted["budget_watts"].get<double>();
-    r.demand_per_s = predicted["demand_per_s"].get<double>();
-    r.front = predicted["front"]["workload"].get<std::string>();
-    r.max_batch = predicted["front"]["max_batch"].get<int>();
-    r.batch_wait_s = site["front"]["batch_wait_ms"].get<double>() / 1e3;
-    const double busy = suite::plan(planner, r)["front"]["share"].get<double>();
+    const double busy = suite::plan(planner, asked)["front"]["share"].get<double>();
     front = {{"predicted", busy},
              {"measured", measured_busy},
              {"error_pct", 100 * (busy - measured_busy.get<double>()) / measured_busy.get<double>()}};
@@ -421,6 +416,7 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
   r.max_batch = s.o.max_batch;
   r.batch_wait_s = s.o.batch_wait_ms / 1e3;
   const json predicted = suite::plan(planner, r);
+  const suite::PlanRequest asked = r;
   r.front_capacity_per_s = site["front"]["capacity_per_s"].get<double>();
   r.back_units_per_s = site["back"]["units_per_s"]["alone"].get<double>();
   const json scaled = suite::plan(planner, r);
@@ -429,7 +425,7 @@ json plan_check(const Site& s, const json& planner, const Phase& co, const Budge
                          : co.t1 - co.t0;
   const auto hashes = s.sampler->counter_series(0, co.t0 - 1, co.t0 + end + 1);
   const json lat = latency_json(co.requests, s.o.slo_ms, 0, end);
-  const json drift = machine_drift(planner, predicted, scaled, site);
+  const json drift = machine_drift(planner, asked, predicted, scaled, site);
   const json measured{
       {"front_p99_ms", lat["p99"]},
       {"back_units_per_s", (power::value_at(hashes, co.t0 + end) - power::value_at(hashes, co.t0)) / end},

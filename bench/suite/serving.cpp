@@ -21,6 +21,11 @@ double seconds_since(clock::time_point t0) {
   return std::chrono::duration<double>(clock::now() - t0).count();
 }
 
+// Seconds as the clock's own duration (what sleep_until adds to a time point).
+clock::duration seconds(double s) {
+  return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
+}
+
 // The first inference model of the run, at the largest batch it was run with.
 std::string front_name(const RunOptions& o) {
   std::string best, family;
@@ -71,8 +76,7 @@ Samples time_batches(Run& run, inference::InferenceWorkload& front, const std::v
   for (int r = 0; r < rounds && !run.stopped && (r < 10 || seconds_since(began) < allowed_s); ++r) {
     for (std::size_t k = 0; k < cells.size(); ++k) {
       const std::size_t i = (k + static_cast<std::size_t>(r) * 7) % cells.size();
-      std::this_thread::sleep_until(last_end + std::chrono::duration_cast<clock::duration>(
-                                                   std::chrono::duration<double>(cells[i].gap_s)));
+      std::this_thread::sleep_until(last_end + seconds(cells[i].gap_s));
       if (back) back->pause();
       const auto t0 = clock::now();
       const bool done = front.forward(input.data(), output.data(), cells[i].rows, cli::interrupt_token());
@@ -117,13 +121,11 @@ json wake_cost(Run& run, const std::function<double()>& hashes, int pairs) {
   for (int i = 0; i < pairs && !run.stopped && !cli::interrupted(); ++i) {
     auto t0 = clock::now();
     double h0 = hashes();
-    std::this_thread::sleep_until(
-        t0 + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(kWindowS)));
+    std::this_thread::sleep_until(t0 + seconds(kWindowS));
     quiet_h += hashes() - h0, quiet_s += seconds_since(t0);
     t0 = clock::now(), h0 = hashes();
     for (int k = 1; k * kGapS <= kWindowS; ++k, ++wakes) {
-      std::this_thread::sleep_until(
-          t0 + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(k * kGapS)));
+      std::this_thread::sleep_until(t0 + seconds(k * kGapS));
     }
     waking_h += hashes() - h0, waking_s += seconds_since(t0);
   }
