@@ -8,12 +8,13 @@ namespace {
 
 // cpuminer-opt 26.1's compiled 16-way AVX-512 kernels, counted from their objdump up to the H7
 // test: 2,886 zmm ALU ops per 16 nonces, 1,191 of them rotates or shifts. Same algorithm (early
-// H7 exit, pre-hashed rounds), so ours must land within a few percent.
+// H7 exit, pre-hashed rounds), so ours must land within a few percent of that count plus the
+// 2 additions our latency-ordered rounds spend in each of the 116 full rounds (sha256d_lanes.inc).
 TEST(PortBounds, Avx512CountMatchesAnIndependentCount) {
   const auto ops = kernel_ops("avx512");
   ASSERT_TRUE(ops.has_value());
   EXPECT_EQ(ops->width_bits, 512);
-  EXPECT_NEAR(ops->vector_ops * 16, 2886, 2886 * 0.03);
+  EXPECT_NEAR(ops->vector_ops * 16, 2886 + 2 * 116, 2886 * 0.03);
   EXPECT_NEAR((ops->rotates + ops->shifts) * 16, 1191, 1191 * 0.03);
   const auto one_group = kernel_ops("avx512-1x16");
   ASSERT_TRUE(one_group.has_value());
@@ -68,10 +69,11 @@ TEST(PortBounds, BusiestResourceBinds) {
   const auto z5 = port_bound(*avx512, *zen5);
   EXPECT_DOUBLE_EQ(z5.cycles_per_hash, avx512->vector_ops / 4);
   EXPECT_NE(z5.limit.find("vector ALU"), std::string::npos) << z5.limit;
-  // Ice Lake: two 512-bit ports, about 90 cycles/hash as the Ice Lake issue measured from the same count
+  // Ice Lake: two 512-bit ports, about 90 cycles/hash as the Ice Lake issue measured from
+  // cpuminer-opt's count, plus the latency order's 2 x 116 additions / 2 ports / 16 lanes
   const auto icl = port_bound(*avx512, *icelake);
   EXPECT_DOUBLE_EQ(icl.cycles_per_hash, avx512->vector_ops / 2);
-  EXPECT_NEAR(icl.cycles_per_hash, 90, 3);
+  EXPECT_NEAR(icl.cycles_per_hash, 90 + 2.0 * 116 / 2 / 16, 3);
   // Zen 3 cannot run it at all
   const auto z3 = port_bound(*avx512, *zen3);
   EXPECT_EQ(z3.cycles_per_hash, 0);
