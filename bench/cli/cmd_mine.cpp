@@ -346,9 +346,9 @@ int cmd_kernels(const std::vector<std::string>& argv) {
   std::printf(
       "\nsha256d speed, one pinned thread, %d interleaved rounds, core clock %.2f GHz (dependent-add)\n",
       speeds.rounds, speeds.clock_hz / 1e9);
-  std::printf("%-14s %-10s %12s %12s %8s\n", "kernel", "versions", "hashes/s", "cycles/hash", "spread");
+  std::printf("%-15s %-10s %12s %12s %8s\n", "kernel", "versions", "hashes/s", "cycles/hash", "spread");
   for (const auto& r : speeds.rows)
-    std::printf("%-14s %-10s %12s %12.1f %7.1f%%\n", r.kernel.c_str(),
+    std::printf("%-15s %-10s %12s %12.1f %7.1f%%\n", r.kernel.c_str(),
                 r.versions > 1 ? ("rolled " + std::to_string(r.versions)).c_str() : "1",
                 si(r.hashes_per_second, "H/s").c_str(), r.cycles_per_hash, r.spread_pct);
   print_port_bounds(bounds);

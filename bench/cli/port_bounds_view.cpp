@@ -91,12 +91,12 @@ void print_port_bounds(const json& bounds) {
   }
   std::printf(
       "\nsha256d port bounds, cycles/hash (ops counted from each kernel's code; pipes per core below)\n");
-  std::printf("%-12s %-8s %8s %8s %7s", "kernel", "versions", "vec ops", "rot+shf", "rnds2");
+  std::printf("%-15s %-8s %8s %8s %7s", "kernel", "versions", "vec ops", "rot+shf", "rnds2");
   for (const auto& c : cores) std::printf(" %9s", c["core"].get<std::string>().c_str());
   std::printf(" %9s %7s\n", "measured", "bound/m");
   for (const auto& r : bounds["kernels"]) {
     const auto& o = r["ops_per_hash"];
-    std::printf("%-12s %-8d %8.1f %8.1f %7.1f", r["kernel"].get<std::string>().c_str(),
+    std::printf("%-15s %-8d %8.1f %8.1f %7.1f", r["kernel"].get<std::string>().c_str(),
                 r["versions_per_nonce"].get<int>(), o["vector"].get<double>(),
                 o["rotates"].get<double>() + o["shifts"].get<double>(), o["sha256rnds2"].get<double>());
     for (const auto& c : cores) {

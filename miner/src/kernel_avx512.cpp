@@ -16,12 +16,13 @@ namespace {
 
 // Register budget: 2 x 8 state words + 2 x temporaries fit in the 32 zmm registers; the
 // message schedule lives on the stack (loads are cheap next to the ALU work).
-template <int G>
+template <int G, bool Textbook = false>
 struct Avx512Ops {
   struct V {
     __m512i g[G];
   };
   static constexpr int kLanes = 16 * G;
+  static constexpr bool kTextbookRounds = Textbook;  // see sha256d_lanes.inc
 
   template <typename F>
   static JB_INLINE V each(F f) {
@@ -100,6 +101,18 @@ std::size_t scan_avx512(const ScanJob& job, std::uint32_t first, std::uint64_t c
 std::size_t scan_avx512_1x16(const ScanJob& job, std::uint32_t first, std::uint64_t count,
                              std::uint32_t* out) {
   return scan_lanes<Avx512Ops<1>>(job, first, count, out);
+}
+
+// `avx512-textbook`: the same layout with the fewest additions per round; start-up measurement
+// picks it where ports, not latencies, bound the rounds.
+std::size_t scan_avx512_textbook(const ScanJob& job, std::uint32_t first, std::uint64_t count,
+                                 std::uint32_t* out) {
+  return scan_lanes<Avx512Ops<2, true>>(job, first, count, out);
+}
+
+std::size_t scan_avx512_textbook_rolled(const ScanJob* jobs, int versions, std::uint32_t first,
+                                        std::uint64_t count, RolledCandidate* out) {
+  return scan_lanes_rolled<Avx512Ops<2, true>>(jobs, versions, first, count, out);
 }
 
 // The 2x16 layout of `avx512`, the default on AVX-512 machines (this layout is not measured on

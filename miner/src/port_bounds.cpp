@@ -39,7 +39,9 @@ struct Tally {
   }
 };
 
+template <bool Textbook>
 struct CountingOps {
+  static constexpr bool kTextbookRounds = Textbook;
   struct V {
     Tally* tally = nullptr;  // null: known at compile time
   };
@@ -70,14 +72,16 @@ struct LaneCounts {
   Cost schedule, per_version;
 };
 
+template <bool Textbook>
 LaneCounts count_lanes(const Recipe& recipe) {
+  using Ops = CountingOps<Textbook>;
   const Sha256dPrecomp pre{};
   Tally schedule{&recipe}, rest{&recipe};
-  CountingOps::V w1[64];
-  schedule_hash1<CountingOps>(pre, CountingOps::V{&schedule}, w1);
+  typename Ops::V w1[64];
+  schedule_hash1<Ops>(pre, typename Ops::V{&schedule}, w1);
   for (auto& w : w1)
     if (w.tally != nullptr) w.tally = &rest;
-  sha256d_candidates_scheduled<CountingOps>(pre, CountingOps::V{&rest}, w1, 0);
+  sha256d_candidates_scheduled<Ops>(pre, typename Ops::V{&rest}, w1, 0);
   schedule.charge({2, 0, 0});  // the nonce words: add the lane offsets, byte-swap
   return {schedule.sum, rest.sum};
 }
@@ -87,8 +91,9 @@ LaneCounts count_lanes(const Recipe& recipe) {
 
 namespace {
 
-KernelOps lanes_ops(std::string_view kernel, int versions, const detail::Recipe& recipe, int width_bits) {
-  const auto counts = detail::count_lanes(recipe);
+KernelOps lanes_ops(std::string_view kernel, int versions, const detail::Recipe& recipe, int width_bits,
+                    bool textbook = false) {
+  const auto counts = textbook ? detail::count_lanes<true>(recipe) : detail::count_lanes<false>(recipe);
   const double lanes = width_bits / 32.0;
   const auto per_hash = [&](double schedule, double per_version) {
     return (schedule / versions + per_version) / lanes;
@@ -194,6 +199,7 @@ std::optional<KernelOps> kernel_ops(std::string_view kernel, int versions) {
   versions = std::max(1, versions);
   if (kernel == "avx512" || kernel == "avx512-1x16")
     return lanes_ops(kernel, versions, detail::kAvx512Recipe, 512);
+  if (kernel == "avx512-textbook") return lanes_ops(kernel, versions, detail::kAvx512Recipe, 512, true);
   if (kernel == "avx2") return lanes_ops(kernel, versions, detail::kAvx2Recipe, 256);
   if (kernel == "shani" || kernel == "shani-2x" || kernel == "shani-3x") return shani_ops(kernel, versions);
   return std::nullopt;

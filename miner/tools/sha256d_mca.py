@@ -22,8 +22,9 @@ import tempfile
 
 # symbol (demangled, as objdump -C prints it) -> kernel name, nonces per main-loop iteration
 KERNELS = [
-    (r"scan_lanes<[^>]*Avx512Ops<2> >\(", "avx512", 32),
-    (r"scan_lanes<[^>]*Avx512Ops<1> >\(", "avx512-1x16", 16),
+    (r"scan_lanes<[^>]*Avx512Ops<2, false> >\(", "avx512", 32),
+    (r"scan_lanes<[^>]*Avx512Ops<2, true> >\(", "avx512-textbook", 32),
+    (r"scan_lanes<[^>]*Avx512Ops<1, false> >\(", "avx512-1x16", 16),
     (r"scan_lanes<[^>]*Avx2Ops>\(", "avx2", 8),
     (r"Shani<4, true>::scan\(", "shani", 4),
     (r"Shani<3, true>::scan\(", "shani-3x", 3),
@@ -160,7 +161,7 @@ def main():
         sys.exit(check(result, {n for _, n, _ in KERNELS if dynamic.get(n)}))
     print(f"sha256d kernels through {result['llvm_mca']}: cycles/hash, the compiled main loop as a block"
           " / scaled to the ops executed")
-    print(f"{'kernel':12} {'ops block/run':>14}" + "".join(f" {c:>22}" for c in CPUS))
+    print(f"{'kernel':15} {'ops block/run':>14}" + "".join(f" {c:>22}" for c in CPUS))
     for r in rows:
         cells = ""
         for cpu in CPUS:
@@ -170,7 +171,7 @@ def main():
             else:
                 scaled = c["cycles_per_hash_scaled"]
                 cells += f" {c['cycles_per_hash_block']:>10.1f} / {scaled if scaled else float('nan'):>9.1f}"
-        print(f"{r['kernel']:12} {r['block_vector_ops']:>6}/{r['executed_vector_ops'] or 0:>7.0f}{cells}")
+        print(f"{r['kernel']:15} {r['block_vector_ops']:>6}/{r['executed_vector_ops'] or 0:>7.0f}{cells}")
     print("- = the core lacks the kernel's instructions (Zen 3 has no AVX-512)")
 
 

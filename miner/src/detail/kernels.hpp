@@ -46,6 +46,10 @@ std::size_t scan_avx512_1x16(const ScanJob& job, std::uint32_t first, std::uint6
                              std::uint32_t* out);
 std::size_t scan_avx512_rolled(const ScanJob* jobs, int versions, std::uint32_t first, std::uint64_t count,
                                RolledCandidate* out);
+std::size_t scan_avx512_textbook(const ScanJob& job, std::uint32_t first, std::uint64_t count,
+                                 std::uint32_t* out);
+std::size_t scan_avx512_textbook_rolled(const ScanJob* jobs, int versions, std::uint32_t first,
+                                        std::uint64_t count, RolledCandidate* out);
 #endif
 
 }  // namespace joulebench::miner::detail
