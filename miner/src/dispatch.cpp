@@ -119,8 +119,7 @@ double scan_rate(const KernelInfo& k, const detail::ScanJob& job, std::vector<st
     done += kChunk;
     elapsed = std::chrono::steady_clock::now() - t0;
   } while (elapsed < kMinimum);
-  const double s = std::chrono::duration<double>(elapsed).count();
-  return s > 0 ? static_cast<double>(done) / s : 0;
+  return static_cast<double>(done) / std::chrono::duration<double>(elapsed).count();  // >= 2 ms
 }
 
 KernelChoice measure_choice() {
@@ -136,16 +135,12 @@ KernelChoice measure_choice() {
   // interleaved rounds and are ranked by their best round (noise only slows a round; inside
   // `mine` a round read half the kernel's speed). Two kernels 10% apart, ranked by the best of 3
   // rounds of 16384 nonces, swapped in 1 of 10 starts.
-  std::vector<std::vector<double>> rates(candidates.size());
-  for (std::size_t i = 0; i < candidates.size(); ++i) rates[i].push_back(scan_rate(*candidates[i], job, out));
-  double lead = 0;
-  for (const auto& r : rates) lead = std::max(lead, r.front());
+  std::vector<double> best(candidates.size(), 0);
+  for (std::size_t i = 0; i < candidates.size(); ++i) best[i] = scan_rate(*candidates[i], job, out);
+  const double lead = best.empty() ? 0 : *std::max_element(best.begin(), best.end());
   for (int round = 1; round < 5; ++round)
     for (std::size_t i = 0; i < candidates.size(); ++i)
-      if (rates[i].front() >= 0.7 * lead) rates[i].push_back(scan_rate(*candidates[i], job, out));
-  std::vector<double> best(candidates.size(), 0);
-  for (std::size_t i = 0; i < candidates.size(); ++i)
-    best[i] = *std::max_element(rates[i].begin(), rates[i].end());
+      if (best[i] >= 0.7 * lead) best[i] = std::max(best[i], scan_rate(*candidates[i], job, out));
   std::size_t win = 0;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     c.hashes_per_second.emplace_back(candidates[i]->name, best[i]);
