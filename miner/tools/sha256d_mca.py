@@ -10,7 +10,7 @@ vector operations in the block. Read the scaled column as the estimate, the raw 
 
 usage: miner/tools/sha256d_mca.py [--build build/release] [--mca llvm-mca-16] [--json | --check]
 --check (ctest): every built lanes/SHA-NI kernel is found and estimated on every core that can run
-it; exits 77 (skipped) without llvm-mca.
+it; exits 77 (skipped) without llvm-mca of LLVM 16 or later.
 """
 import argparse
 import json
@@ -115,6 +115,14 @@ def main():
     args = ap.parse_args()
     if args.mca is None:
         print("llvm-mca not found: apt-get install llvm-16 (LLVM 16 is the first with -mcpu=znver4)")
+        sys.exit(77 if args.check else 1)
+    # A plain `llvm-mca` may be an older LLVM (Debian 12's clang pulls in LLVM 14), which has no
+    # znver4 model: skip with the reason instead of failing on a missing tool version.
+    major = re.search(r"LLVM version (\d+)", subprocess.run([args.mca, "--version"], capture_output=True,
+                                                             text=True).stdout)
+    if major is None or int(major.group(1)) < 16:
+        found = major.group(1) if major else "of unknown version"
+        print(f"{args.mca} is LLVM {found}; -mcpu=znver4 needs LLVM 16: apt-get install llvm-16")
         sys.exit(77 if args.check else 1)
     lib = f"{args.build}/miner/libjoulebench_miner.a"
     try:
