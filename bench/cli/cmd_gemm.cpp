@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/baselines.hpp"
+#include "cli/blocking_view.hpp"
 #include "cli/commands.hpp"
 #include "cli/gemm_inputs.hpp"
 #include "cli/timing.hpp"
@@ -50,6 +51,9 @@ void print_gemm_text(const json& out, const RateStats& ours, bool ok) {
         l["implementation"].get<std::string>().c_str(), l["verified"].get<bool>() ? "verified" : "DIFFERS",
         l["max_rel_err"].get<double>(), l["bound"].get<double>());
   }
+  const auto& blk = out["blocking"];
+  std::printf("  blocking MC %d KC %d NC %d: %s\n", blk["mc"].get<int>(), blk["kc"].get<int>(),
+              blk["nc"].get<int>(), blk["model"]["why"].get<std::string>().c_str());
   for (const auto& s : out.value("skipped", json::array()))
     std::printf("  skipped %s: %s\n", s["name"].get<std::string>().c_str(),
                 s["reason"].get<std::string>().c_str());
@@ -148,7 +152,8 @@ int cmd_gemm(const std::vector<std::string>& argv) {
            {"gflops_min", stats[0].min / 1e9},
            {"gflops_max", stats[0].max / 1e9}};
   const Blocking used = ctx.blocking.resolved(*kernel);
-  out["blocking"] = {{"mc", used.mc}, {"kc", used.kc}, {"nc", used.nc}};
+  out["blocking"] = blocking_json(*kernel, used);
+  out["machine_rates"] = machine_rates_json();
   out["against"] = against_json(problem, libs, stats);
   out["library_pools"] = library_pools_json();
   if (!skipped.empty()) out["skipped"] = skipped;

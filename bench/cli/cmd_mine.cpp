@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cli/args.hpp"
+#include "cli/blocking_view.hpp"
 #include "cli/commands.hpp"
 #include "cli/kernel_speed.hpp"
 #include "cli/port_bounds_view.hpp"
@@ -327,10 +328,19 @@ int cmd_kernels(const std::vector<std::string>& argv) {
   }
   const KernelChoice& choice = measured_kernel_choice();
   const json bounds = port_bounds_json(speeds);
+  json blocking{{"machine_rates", machine_rates_json()}, {"kernels", json::array()}};
+  for (const auto& k : inference::all_gemm_kernels()) {
+    if (!k.cpu_supports()) continue;
+    json row = blocking_json(k, inference::Blocking{}.resolved(k));
+    row["kernel"] = k.name;
+    row["default"] = &k == &inference::find_gemm_kernel(k.dtype);
+    blocking["kernels"].push_back(row);
+  }
   if (a.flag("json")) {
     print_json(json{{"kernels", list},
                     {"sha256d_speed", speed},
                     {"sha256d_port_bounds", bounds},
+                    {"gemm_blocking", blocking},
                     {"sha256d_default", {{"kernel", choice.kernel->name}, {"why", choice.why}}}},
                2);
     return 0;
@@ -342,6 +352,13 @@ int cmd_kernels(const std::vector<std::string>& argv) {
   }
   std::printf("cpu: %s; %s\n", platform::cpu_brand().c_str(), platform::topology().summary.c_str());
   std::printf("sha256d default: %s, %s\n", std::string(choice.kernel->name).c_str(), choice.why.c_str());
+  print_machine_rates(blocking["machine_rates"]);
+  for (const auto& row : blocking["kernels"]) {
+    if (!row["default"].get<bool>()) continue;
+    std::printf("%s blocking MC %d KC %d NC %d: %s\n", row["kernel"].get<std::string>().c_str(),
+                row["mc"].get<int>(), row["kc"].get<int>(), row["nc"].get<int>(),
+                row["model"]["why"].get<std::string>().c_str());
+  }
   if (speeds.rows.empty()) return 0;
   std::printf(
       "\nsha256d speed, one pinned thread, %d interleaved rounds, core clock %.2f GHz (dependent-add)\n",

@@ -89,6 +89,16 @@ TEST(CliKernels, JsonGivesCyclesPerHashPlainAndRolled) {
       EXPECT_TRUE(b["cycles_per_hash"].is_number() || !b["limit"].get<std::string>().empty()) << k;
     }
   }
+  // The GEMM blocking: measured pipes, and a plan with its reason for every kernel this CPU runs.
+  const auto& blocking = j["gemm_blocking"];
+  EXPECT_EQ(blocking["machine_rates"]["source"], "measured");
+  int defaults = 0;
+  for (const auto& k : blocking["kernels"]) {
+    EXPECT_GT(k["kc"].get<int>(), 0) << k;
+    EXPECT_FALSE(k["model"]["why"].get<std::string>().empty()) << k;
+    defaults += k["default"].get<bool>() ? 1 : 0;
+  }
+  EXPECT_EQ(defaults, 3);  // fp32, bf16, int8
 }
 
 TEST(CliMine, EveryKernelFlagWorksAndShareBitsFindShares) {
@@ -205,6 +215,9 @@ TEST(CliGemm, JsonComparesAndVerifies) {
   EXPECT_TRUE(j["verify"]["ok"].get<bool>());
   ASSERT_TRUE(j.contains("against"));
   for (const auto& lib : j["against"]) EXPECT_GT(lib["ratio"].get<double>(), 0);
+  EXPECT_GT(j["blocking"]["kc"].get<int>(), 0);
+  EXPECT_TRUE(j["blocking"]["model"]["b_panel_in"] == "L2" || j["blocking"]["model"]["b_panel_in"] == "L1");
+  EXPECT_EQ(j["machine_rates"]["source"], "measured");
 }
 
 INSTANTIATE_TEST_SUITE_P(

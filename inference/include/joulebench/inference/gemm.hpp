@@ -25,6 +25,7 @@ namespace joulebench::inference {
 namespace detail {
 struct UkernelArgs;
 }
+struct PipeRate;
 
 /// One micro-kernel: dtype, ISA, register tile MR x NR, and the CPU feature it needs.
 struct GemmKernelInfo {
@@ -39,6 +40,11 @@ struct GemmKernelInfo {
   /// int8: the largest |quantized weight|. 127, or 63 for kernels whose s16 intermediate sums
   /// (vpmaddubsw, no VNNI) would saturate at 2 x 255 x 127: their weights keep 7 bits.
   int s8_weight_max;
+  /// The register width the tile's accumulators use (0: none fixed, e.g. portable or SVE's
+  /// run-time length) and the instruction that does the tile's arithmetic: what the blocking
+  /// model looks up among the measured pipes.
+  int vector_bits;
+  std::string_view instruction;
 };
 
 /// Kernels built in, fastest first within each dtype.
@@ -49,10 +55,35 @@ const GemmKernelInfo& find_gemm_kernel(DType dtype, std::string_view isa_or_name
 
 /// Cache blocking in elements: MC rows of A, KC depth, NC columns of B per tile.
 struct Blocking {
-  int mc = 0, kc = 0, nc = 0;  ///< 0 = derive from hwloc's cache sizes
-  /// Fills zeros from the cache sizes, rounding to the kernel's MR/NR/KSTEP.
+  int mc = 0, kc = 0, nc = 0;  ///< 0 = derive (plan_blocking on this machine's caches and pipes)
+  /// Fills zeros from plan_blocking(k, blocking_inputs(k)), rounding to the kernel's MR/NR/KSTEP.
   [[nodiscard]] Blocking resolved(const GemmKernelInfo& k) const;
 };
+
+/// What the blocking model reads: cache sizes, and the kernel's pipe as measured on this core.
+struct BlockingInputs {
+  std::size_t l1d_bytes = 0, l2_bytes = 0;
+  double l2_read_bytes_per_cycle = 0;  ///< 0: not measured
+  const PipeRate* pipe = nullptr;      ///< the kernel's instruction on this core (null: not measured)
+  bool pipe_is_stand_in = false;       ///< its instruction was not probed: the FMA of its width
+};
+
+/// The blocking for one kernel, with the figures that decided it.
+struct BlockingPlan {
+  Blocking chosen;                  ///< what gemm() starts from (it then balances tiles over its threads)
+  Blocking l1_rule;                 ///< BLIS's rule on the same caches: the B micro-panel in half of L1
+  bool b_panel_in_l2 = true;        ///< KC from L2: a KC x NR micro-panel of B takes a quarter of it
+  int accumulators = 0;             ///< vector registers in the register tile (0: no fixed width)
+  int accumulators_needed = 0;      ///< latency x pipe rate: a smaller tile idles a pipe (0: unknown)
+  double feed_bytes_per_cycle = 0;  ///< A and B bytes per cycle a k-step reads at the pipe's rate
+};
+
+/// Pure: the same inputs give the same plan (tests drive it with other cores' figures).
+BlockingPlan plan_blocking(const GemmKernelInfo& k, const BlockingInputs& in);
+/// The plan in a sentence, figures included, for `gemm` and `kernels`.
+std::string explain_blocking(const GemmKernelInfo& k, const BlockingInputs& in, const BlockingPlan& plan);
+/// This machine: hwloc's cache sizes and machine_rates() (measured once per process).
+BlockingInputs blocking_inputs(const GemmKernelInfo& k);
 
 enum class Activation { none, relu, gelu };
 
