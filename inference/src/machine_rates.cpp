@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <new>
 
@@ -19,29 +18,28 @@ namespace {
 struct Probe {
   const char* instruction;
   int width_bits;
-  bool supported;
   double (*per_second)(bool independent, double seconds);
 };
 
+// The probes this build has for the instructions this CPU runs.
 std::vector<Probe> probes() {
   [[maybe_unused]] const auto& f = platform::cpu_features();
   std::vector<Probe> out;
 #if JOULEBENCH_BUILT_AVX512
-  out.push_back({"vfmadd231ps zmm", 512, f.avx512_core(), detail::fma512_per_second});
+  if (f.avx512_core()) out.push_back({"vfmadd231ps zmm", 512, detail::fma512_per_second});
 #endif
 #if JOULEBENCH_BUILT_AVX512_VNNI
-  out.push_back({"vpdpbusd zmm", 512, f.avx512_core() && f.avx512_vnni, detail::dpbusd512_per_second});
+  if (f.avx512_core() && f.avx512_vnni) out.push_back({"vpdpbusd zmm", 512, detail::dpbusd512_per_second});
 #endif
 #if JOULEBENCH_BUILT_AVX512_BF16
-  out.push_back({"vdpbf16ps zmm", 512, f.avx512_core() && f.avx512_bf16, detail::dpbf16512_per_second});
+  if (f.avx512_core() && f.avx512_bf16) out.push_back({"vdpbf16ps zmm", 512, detail::dpbf16512_per_second});
 #endif
 #if JOULEBENCH_BUILT_AVX2
-  out.push_back({"vfmadd231ps ymm", 256, f.avx2 && f.fma, detail::fma256_per_second});
+  if (f.avx2 && f.fma) out.push_back({"vfmadd231ps ymm", 256, detail::fma256_per_second});
 #endif
 #if JOULEBENCH_BUILT_NEON
-  out.push_back({"fmla v.4s", 128, f.asimd, detail::fma128_per_second});
+  if (f.asimd) out.push_back({"fmla v.4s", 128, detail::fma128_per_second});
 #endif
-  std::erase_if(out, [](const Probe& p) { return !p.supported; });
   return out;
 }
 
@@ -94,9 +92,8 @@ MachineRates measure_machine_rates(double window_s, int samples) {
   r.l2_read_bytes_per_cycle = l2 / clock;
   r.how = "calling thread, best of " + std::to_string(samples) + " interleaved rounds of " +
           std::to_string(static_cast<int>(window_s * 1e3 + 0.5)) +
-          " ms windows against the dependent-add clock: 12-16 independent accumulators for the rate, one "
-          "chain for "
-          "the latency; L2 read in order over half of L2 with one wide load per instruction";
+          " ms windows against the dependent-add clock: 12-16 independent accumulators for the rate, "
+          "one chain for the latency; L2 read in order over half of L2 with one wide load per instruction";
   return r;
 }
 

@@ -11,8 +11,6 @@
 
 #include "detail/pack.hpp"
 #include "joulebench/inference/gemm.hpp"
-#include "joulebench/inference/machine_rates.hpp"
-#include "joulebench/platform/cpu_features.hpp"
 
 namespace joulebench::inference {
 namespace {
@@ -62,8 +60,8 @@ PackedWeights::PackedWeights(const GemmKernelInfo& kernel, const float* b, int k
   }
   data_ = std::unique_ptr<std::uint8_t[], void (*)(void*)>(aligned_bytes(bytes()), std::free);
   pack(b, ldb, int8_scales);
-  // The blocking reads the machine's pipe rates; measure them now, at load, not inside a timed GEMM.
-  if (kernel.vector_bits > 0 && !platform::emulation().has_value()) machine_rates();
+  // The blocking reads the machine's pipe rates: measure them now, at load, not inside a timed GEMM.
+  (void)blocking_inputs(kernel);
 }
 
 void PackedWeights::pack(const float* b, int ldb, std::span<const float> int8_scales) {

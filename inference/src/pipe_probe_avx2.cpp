@@ -14,13 +14,6 @@ struct Op {
   using V = __m256;
   static V start(int c) { return _mm256_set1_ps(1.0f + 0.01f * static_cast<float>(c)); }
   static V step(V acc) { return _mm256_fmadd_ps(_mm256_set1_ps(0.999f), _mm256_set1_ps(1e-3f), acc); }
-  static double fold(V acc) {
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, acc);
-    double s = 0;
-    for (float v : lanes) s += v;
-    return s;
-  }
 };
 
 #include "detail/pipe_probe.inc"
@@ -32,27 +25,21 @@ double fma256_per_second(bool independent, double seconds) { return probe(indepe
 // Four independent xor chains over 32-byte loads: two loads a cycle, the most any x86 core with
 // AVX2 issues, so the rate is what L2 delivers, not what the loop can ask for.
 double l2_read_per_second(const void* data, std::size_t bytes, double seconds) {
-  using clock = std::chrono::steady_clock;
   const auto* p = static_cast<const __m256i*>(data);
   const std::size_t vectors = bytes / 32 / 8 * 8;
   __m256i x0 = _mm256_setzero_si256(), x1 = x0, x2 = x0, x3 = x0;
-  double read = 0;
-  const auto t0 = clock::now();
-  auto t1 = t0;
-  do {
+  const double rate = units_per_second(seconds, [&] {
     for (std::size_t i = 0; i < vectors; i += 8) {
       x0 = _mm256_xor_si256(x0, _mm256_xor_si256(_mm256_load_si256(p + i), _mm256_load_si256(p + i + 4)));
       x1 = _mm256_xor_si256(x1, _mm256_xor_si256(_mm256_load_si256(p + i + 1), _mm256_load_si256(p + i + 5)));
       x2 = _mm256_xor_si256(x2, _mm256_xor_si256(_mm256_load_si256(p + i + 2), _mm256_load_si256(p + i + 6)));
       x3 = _mm256_xor_si256(x3, _mm256_xor_si256(_mm256_load_si256(p + i + 3), _mm256_load_si256(p + i + 7)));
     }
-    read += static_cast<double>(vectors) * 32;
-    t1 = clock::now();
-  } while (std::chrono::duration<double>(t1 - t0).count() < seconds);
-  const __m256i all = _mm256_xor_si256(_mm256_xor_si256(x0, x1), _mm256_xor_si256(x2, x3));
-  volatile int sink = _mm256_extract_epi32(all, 0);
+    return static_cast<double>(vectors) * 32;
+  });
+  volatile __m256i sink = _mm256_xor_si256(_mm256_xor_si256(x0, x1), _mm256_xor_si256(x2, x3));
   (void)sink;
-  return read / std::chrono::duration<double>(t1 - t0).count();
+  return rate;
 }
 
 }  // namespace joulebench::inference::detail

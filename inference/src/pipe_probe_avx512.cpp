@@ -14,13 +14,6 @@ struct Op {
   using V = __m512;
   static V start(int c) { return _mm512_set1_ps(1.0f + 0.01f * static_cast<float>(c)); }
   static V step(V acc) { return _mm512_fmadd_ps(_mm512_set1_ps(0.999f), _mm512_set1_ps(1e-3f), acc); }
-  static double fold(V acc) {
-    alignas(64) float lanes[16];
-    _mm512_store_ps(lanes, acc);
-    double s = 0;
-    for (float v : lanes) s += v;
-    return s;
-  }
 };
 
 #include "detail/pipe_probe.inc"

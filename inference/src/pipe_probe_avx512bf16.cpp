@@ -19,13 +19,6 @@ struct Op {
     const auto ones = reinterpret_cast<__m512bh>(_mm512_set1_epi16(0x3f80));  // bf16 1.0
     return _mm512_dpbf16_ps(acc, zero, ones);
   }
-  static double fold(V acc) {
-    alignas(64) float lanes[16];
-    _mm512_store_ps(lanes, acc);
-    double s = 0;
-    for (float v : lanes) s += v;
-    return s;
-  }
 };
 
 #include "detail/pipe_probe.inc"

@@ -5,7 +5,6 @@
 #include <immintrin.h>
 
 #include <chrono>
-#include <cstdint>
 
 namespace joulebench::inference::detail {
 namespace {
@@ -16,13 +15,6 @@ struct Op {
   using V = __m512i;
   static V start(int c) { return _mm512_set1_epi32(c); }
   static V step(V acc) { return _mm512_dpbusd_epi32(acc, _mm512_setzero_si512(), _mm512_set1_epi8(1)); }
-  static double fold(V acc) {
-    alignas(64) std::int32_t lanes[16];
-    _mm512_store_si512(lanes, acc);
-    double s = 0;
-    for (std::int32_t v : lanes) s += v;
-    return s;
-  }
 };
 
 #include "detail/pipe_probe.inc"
